@@ -1,0 +1,95 @@
+"""Writers shared by the commands: JSONL, CSV and a readable table."""
+
+from __future__ import annotations
+
+import csv
+import json
+from typing import Any, TextIO
+
+from rich.console import Console
+from rich.table import Table
+
+from moderation.models import Comment, Verdict
+
+CSV_COLUMNS = ["id", "labels", "reply_template", "urgent", "urls", "phones", "emails",
+               "flags", "rules", "reply"]
+
+
+class VerdictWriter:
+    """Base: write one verdict at a time, then close."""
+
+    def write(self, comment: Comment, verdict: Verdict) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Flush anything buffered."""
+
+
+class JsonlWriter(VerdictWriter):
+    def __init__(self, out: TextIO):
+        self.out = out
+
+    def write(self, comment: Comment, verdict: Verdict) -> None:
+        self.out.write(json.dumps(verdict.to_record(), ensure_ascii=False) + "\n")
+
+
+def _flat(record: dict[str, Any]) -> dict[str, str]:
+    return {
+        "id": record["id"],
+        "labels": ";".join(record["labels"]),
+        "reply_template": record["reply_template"] or "",
+        "urgent": "true" if record["urgent"] else "false",
+        "urls": " ".join(record["urls"]),
+        "phones": " ".join(p["e164"] for p in record["phones"]),
+        "emails": " ".join(record["emails"]),
+        "flags": ";".join(f"{f['kind']}:{f['value']}" for f in record["flags"]),
+        "rules": ";".join(sorted({e["rule"] for e in record["evidence"]})),
+        "reply": record["reply"] or "",
+    }
+
+
+class CsvWriter(VerdictWriter):
+    def __init__(self, out: TextIO):
+        self.writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
+        self.writer.writeheader()
+
+    def write(self, comment: Comment, verdict: Verdict) -> None:
+        self.writer.writerow(_flat(verdict.to_record()))
+
+
+class TableWriter(VerdictWriter):
+    """A table for people, printed in chunks so that memory stays flat."""
+
+    CHUNK = 200
+
+    def __init__(self, out: TextIO):
+        self.console = Console(file=out, soft_wrap=False)
+        self.rows: list[tuple[str, ...]] = []
+
+    def write(self, comment: Comment, verdict: Verdict) -> None:
+        text = comment.text.replace("\n", " ")
+        flags = ", ".join(sorted({f.kind for f in verdict.flags}))
+        rules = ", ".join(sorted({f.rule for f in verdict.findings if f.label in verdict.labels}))
+        self.rows.append((comment.id, ("URGENT " if verdict.urgent else "")
+                          + ", ".join(verdict.labels), verdict.reply_template or "-", rules,
+                          flags, text[:80] + ("…" if len(text) > 80 else "")))
+        if len(self.rows) >= self.CHUNK:
+            self._flush()
+
+    def _flush(self) -> None:
+        if not self.rows:
+            return
+        table = Table(show_lines=False)
+        for name in ("id", "labels", "reply", "rules", "flags", "text"):
+            table.add_column(name, overflow="fold")
+        for row in self.rows:
+            table.add_row(*row)
+        self.console.print(table)
+        self.rows = []
+
+    def close(self) -> None:
+        self._flush()
+
+
+WRITERS: dict[str, type[VerdictWriter]] = {"jsonl": JsonlWriter, "csv": CsvWriter,
+                                           "table": TableWriter}

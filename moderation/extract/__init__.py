@@ -1,0 +1,1 @@
+"""Recognisers for links, telephone numbers and e-mail addresses, one per module."""

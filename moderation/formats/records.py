@@ -1,0 +1,99 @@
+"""Comment records (CONTRACT.md) turned into Comment values, with clear rejections."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import phonenumbers
+from pydantic import ValidationError
+
+from moderation.errors import InputError
+from moderation.models import Comment
+
+KNOWN_FIELDS = ("id", "text", "author", "author_email", "author_url", "created_at", "post",
+                "parent", "is_staff", "region")
+_TRUE = {"true", "1", "yes", "y", "t"}
+_FALSE = {"false", "0", "no", "n", "f", ""}
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """A record that could not be read, with where it was and why."""
+
+    source: str
+    line: int
+    reason: str
+    raw: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.line}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class Located:
+    """A comment and where it was read."""
+
+    source: str
+    line: int
+    comment: Comment
+
+
+Record = Located | Rejected
+
+
+def _flag(value: Any, source: str, line: int) -> bool:
+    if isinstance(value, bool):
+        return value
+    if value is None:
+        return False
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise InputError(source, line, f"expected true or false, got {value!r}", field="is_staff")
+
+
+def comment_from_mapping(data: dict[str, Any], source: str, line: int) -> Comment:
+    """Validate one record; raise InputError naming the field at fault."""
+    if "id" not in data or data["id"] is None or data["id"] == "":
+        raise InputError(source, line, "missing required field", field="id")
+    if "text" not in data or data["text"] is None:
+        raise InputError(source, line, "missing required field", field="text")
+    if not isinstance(data["text"], str):
+        raise InputError(source, line, f"must be a string, got {type(data['text']).__name__}",
+                         field="text")
+    fields: dict[str, Any] = {}
+    for key in KNOWN_FIELDS:
+        value = data.get(key)
+        if value is None or (value == "" and key not in ("text",)):
+            continue
+        fields[key] = value
+    if "is_staff" in fields:
+        fields["is_staff"] = _flag(fields["is_staff"], source, line)
+    if "region" in fields:
+        region = str(fields["region"]).strip().upper()
+        if region not in phonenumbers.SUPPORTED_REGIONS:
+            raise InputError(source, line, f"unknown phone region {fields['region']!r}",
+                             field="region")
+        fields["region"] = region
+    if "created_at" in fields and isinstance(fields["created_at"], str):
+        try:
+            fields["created_at"] = datetime.fromisoformat(fields["created_at"].strip())
+        except ValueError:
+            raise InputError(source, line, f"not an ISO 8601 date: {fields['created_at']!r}",
+                             field="created_at") from None
+    for key in ("author", "author_email", "author_url"):
+        if key in fields and not isinstance(fields[key], str):
+            fields[key] = str(fields[key])
+    meta = {k: v for k, v in data.items() if k not in KNOWN_FIELDS}
+    try:
+        return Comment(**fields, meta=meta)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = ".".join(str(p) for p in err["loc"]) or None
+        raise InputError(source, line, err["msg"].removeprefix("Value error, "),
+                         field=field) from None
+

@@ -1,0 +1,164 @@
+"""The value types that carry data between layers: frozen pydantic models."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+LABELS: tuple[str, ...] = (
+    "crisis",
+    "personal_medical_question",
+    "expert_question",
+    "condolence",
+    "thanks",
+)
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Comment(_Frozen):
+    """One comment as read from an export: the text and what we know of it."""
+
+    id: str
+    text: str
+    author: str | None = None
+    author_email: str | None = None
+    author_url: str | None = None
+    created_at: datetime | None = None
+    post: str | None = None
+    parent: str | None = None
+    is_staff: bool = False
+    region: str | None = None
+    meta: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("id", "parent", "post", mode="before")
+    @classmethod
+    def _id_as_text(cls, value: Any) -> Any:
+        if isinstance(value, bool):
+            raise ValueError("must be a string or an integer, not a boolean")
+        if isinstance(value, int):
+            return str(value)
+        return value
+
+    @field_validator("id")
+    @classmethod
+    def _id_not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be empty")
+        return value
+
+
+class Finding(_Frozen):
+    """A rule that fired: the label it gives, its code, the span and a score."""
+
+    label: str
+    rule: str
+    start: int
+    end: int
+    text: str
+    score: float = 1.0
+    veto: bool = False
+
+
+class UrlEntity(_Frozen):
+    """A link as written in the text, with its host and whether it leaves the site."""
+
+    raw: str
+    start: int
+    end: int
+    host: str
+    offsite: bool
+
+
+class PhoneEntity(_Frozen):
+    """A telephone number as written, normalised to E.164."""
+
+    raw: str
+    e164: str
+    start: int
+    end: int
+    is_site: bool
+
+
+class EmailEntity(_Frozen):
+    """An e-mail address as written."""
+
+    raw: str
+    start: int
+    end: int
+
+
+class Flag(_Frozen):
+    """Something a moderator should see whatever the labels: an outside link, a number."""
+
+    kind: Literal["offsite_link", "commenter_phone", "email"]
+    value: str
+    start: int
+    end: int
+
+
+class Entities(_Frozen):
+    """Everything the extraction stage found in one comment."""
+
+    urls: tuple[UrlEntity, ...] = ()
+    phones: tuple[PhoneEntity, ...] = ()
+    emails: tuple[EmailEntity, ...] = ()
+
+
+class SuggestedReply(_Frozen):
+    """The reply a moderator would most likely send, rendered from a template."""
+
+    template: str
+    label: str
+    text: str
+
+
+class Verdict(_Frozen):
+    """What the pipeline decided about one comment, with the evidence for it."""
+
+    comment_id: str
+    labels: tuple[str, ...]
+    findings: tuple[Finding, ...]
+    vetoes: tuple[Finding, ...] = ()
+    entities: Entities = Entities()
+    flags: tuple[Flag, ...] = ()
+    urgent: bool = False
+    reply: SuggestedReply | None = None
+    ruleset_hash: str = ""
+
+    @property
+    def reply_template(self) -> str | None:
+        """The id of the suggested template, or None."""
+        return self.reply.template if self.reply else None
+
+    def to_record(self) -> dict[str, Any]:
+        """The stable output shape of CONTRACT.md, plus additive fields."""
+        ents = self.entities
+        return {
+            "id": self.comment_id,
+            "labels": list(self.labels),
+            "reply_template": self.reply_template,
+            "urls": [u.raw for u in ents.urls],
+            "phones": [{"raw": p.raw, "e164": p.e164} for p in ents.phones],
+            "emails": [e.raw for e in ents.emails],
+            "evidence": [
+                {
+                    "label": f.label,
+                    "rule": f.rule,
+                    "start": f.start,
+                    "end": f.end,
+                    "text": f.text,
+                    "score": f.score,
+                }
+                for f in self.findings
+                if f.label in self.labels
+            ],
+            "urgent": self.urgent,
+            "flags": [f.model_dump() for f in self.flags],
+            "reply": self.reply.text if self.reply else None,
+            "ruleset": self.ruleset_hash,
+        }

@@ -1,0 +1,159 @@
+"""Suggested replies: Jinja2 templates in a sandbox, every variable checked at load."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jinja2 import StrictUndefined, TemplateSyntaxError, meta, nodes
+from jinja2.exceptions import TemplateError as JinjaTemplateError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from moderation.errors import TemplateError
+from moderation.models import Comment, SuggestedReply
+from moderation.ruleset.schema import Expert, Site, Template
+
+ANSWER_PLACEHOLDER = "[EXPERT'S ANSWER: paste it here before approving]"
+
+# The variables a template may use, and their attributes (None: a leaf value).
+CONTEXT_SCHEMA: dict[str, Any] = {
+    "site": {
+        "name": None, "short_name": None, "domains": None, "phones": None,
+        "appointment_phone": None, "default_region": None, "staff_signature": None,
+        "experts": None,
+        "crisis_line": {"name": None, "phone": None, "text": None, "url": None},
+    },
+    "comment": {"id": None, "author": None, "first_name": None, "post": None},
+    "expert": {"name": None, "answer": None},
+    "labels": None,
+}
+
+ENV = ImmutableSandboxedEnvironment(
+    undefined=StrictUndefined, autoescape=False, trim_blocks=True, lstrip_blocks=True,
+    keep_trailing_newline=False,
+)
+
+
+def _attribute_chain(node: nodes.Getattr) -> list[str] | None:
+    chain: list[str] = []
+    current: nodes.Node = node
+    while isinstance(current, nodes.Getattr):
+        chain.append(current.attr)
+        current = current.node
+    if isinstance(current, nodes.Name):
+        chain.append(current.name)
+        return list(reversed(chain))
+    return None
+
+
+def check_template(text: str) -> list[str]:
+    """Problems with a template's syntax or the variables it uses (empty when fine)."""
+    try:
+        tree = ENV.parse(text)
+    except TemplateSyntaxError as exc:
+        return [f"template syntax error on its line {exc.lineno}: {exc.message}"]
+    problems = []
+    for name in sorted(meta.find_undeclared_variables(tree)):
+        if name not in CONTEXT_SCHEMA:
+            known = ", ".join(sorted(CONTEXT_SCHEMA))
+            problems.append(f"unknown variable '{name}' (known: {known})")
+    for getattr_node in tree.find_all(nodes.Getattr):
+        chain = _attribute_chain(getattr_node)
+        if not chain or chain[0] not in CONTEXT_SCHEMA:
+            continue
+        schema: Any = CONTEXT_SCHEMA
+        for depth, part in enumerate(chain):
+            if not isinstance(schema, dict) or part not in schema:
+                dotted = ".".join(chain[: depth + 1])
+                problems.append(f"unknown variable '{dotted}'")
+                break
+            schema = schema[part]
+    if not problems:
+        try:
+            ENV.from_string(text).render(sample_context())
+        except JinjaTemplateError as exc:
+            problems.append(f"template does not render: {exc}")
+    return sorted(set(problems))
+
+
+def sample_context() -> dict[str, Any]:
+    """A context with every variable set, to test-render templates at load time."""
+    return {
+        "site": {
+            "name": "Example Hospital", "short_name": "EH", "domains": ["example.org"],
+            "phones": ["800-555-0100"], "appointment_phone": "800-555-0100",
+            "default_region": "US", "staff_signature": "The team", "experts": [],
+            "crisis_line": {"name": "Crisis line", "phone": "988", "text": "988",
+                            "url": "https://example.org"},
+        },
+        "comment": {"id": "1", "author": "Ann Example", "first_name": "Ann", "post": None},
+        "expert": {"name": "Dr. Example", "answer": ANSWER_PLACEHOLDER},
+        "labels": ["thanks"],
+    }
+
+
+def first_name(author: str | None) -> str | None:
+    """The first word of an author's name, if it looks like a name."""
+    if not author:
+        return None
+    word = author.strip().split()[0] if author.strip() else ""
+    return word if word[:1].isalpha() and "@" not in word else None
+
+
+def pick_expert(text: str, experts: list[Expert]) -> Expert | None:
+    """The expert the comment names, else the site's first expert."""
+    low = text.lower()
+    for expert in experts:
+        for name in [expert.name, *expert.aliases]:
+            if name.lower() in low:
+                return expert
+    return experts[0] if experts else None
+
+
+def build_context(comment: Comment, site: Site, labels: tuple[str, ...]) -> dict[str, Any]:
+    """The variables a template sees for one comment."""
+    expert = pick_expert(comment.text, site.experts)
+    return {
+        "site": site.model_dump(),
+        "comment": {"id": comment.id, "author": comment.author,
+                    "first_name": first_name(comment.author), "post": comment.post},
+        "expert": {"name": expert.name if expert else "our expert",
+                   "answer": ANSWER_PLACEHOLDER},
+        "labels": list(labels),
+    }
+
+
+class ReplyBook:
+    """The compiled templates and the rule for choosing one."""
+
+    def __init__(self, templates: dict[str, Template], site: Site):
+        self._site = site
+        self._templates = templates
+        self._compiled = {tid: ENV.from_string(t.text) for tid, t in templates.items()}
+        self._by_label: dict[str, str] = {}
+        for tid, template in templates.items():
+            self._by_label.setdefault(template.label, tid)
+
+    @property
+    def template_ids(self) -> list[str]:
+        """Every template id."""
+        return list(self._templates)
+
+    def template_for(self, label: str) -> str | None:
+        """The template that answers label: the one named after it, else the first."""
+        if label in self._templates and self._templates[label].label == label:
+            return label
+        return self._by_label.get(label)
+
+    def render(self, template_id: str, comment: Comment,
+               labels: tuple[str, ...]) -> SuggestedReply:
+        """Render template_id for a comment."""
+        try:
+            compiled = self._compiled[template_id]
+        except KeyError:
+            raise TemplateError(f"unknown template '{template_id}'") from None
+        try:
+            text = compiled.render(build_context(comment, self._site, labels))
+        except JinjaTemplateError as exc:
+            raise TemplateError(f"template '{template_id}': {exc}") from None
+        return SuggestedReply(template=template_id, label=self._templates[template_id].label,
+                              text=text.strip())

@@ -1,0 +1,423 @@
+"""Load rules/: validate every file, report every problem at once, compile the rules."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from moderation.errors import ModerationError, Problem, RuleSetError
+from moderation.ruleset import compiled as C
+from moderation.ruleset.schema import (
+    NAME_RE,
+    Condition,
+    Extraction,
+    LabelsFile,
+    LexiconFile,
+    RepliesFile,
+    Rule,
+    RuleFile,
+    Site,
+    SiteFile,
+)
+from moderation.ruleset.yamlpos import Located, load_located
+from moderation.text import Analysers, QuestionCues, TermIndex
+
+FIXED_FILES: dict[str, type[BaseModel]] = {
+    "site.yaml": SiteFile,
+    "labels.yaml": LabelsFile,
+    "lexicon.yaml": LexiconFile,
+    "replies.yaml": RepliesFile,
+}
+QUESTION_LEXICONS = ("question_wh", "question_aux", "question_subjects", "question_lead_ins")
+_LEXICON_REF = re.compile(r"\{([a-z][a-z0-9_]*)\}")
+_CURLY = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
+
+
+def default_rules_dir() -> Path:
+    """$MODERATION_RULES, the checkout's rules/, or the copy installed with the package."""
+    env = os.environ.get("MODERATION_RULES")
+    if env:
+        return Path(env)
+    here = Path(__file__).resolve().parent.parent.parent / "rules"
+    if (here / "site.yaml").exists():
+        return here
+    return Path(sys.prefix) / "share" / "moderation" / "rules"
+
+
+@dataclass
+class RuleSource:
+    """A rule as written: its file, its position and the validated model."""
+
+    file: str
+    path: tuple[str | int, ...]
+    rule: Rule
+    stage: str
+    label: str
+    located: Located
+
+
+@dataclass
+class RuleSet:
+    """A loaded, checked and compiled rules directory."""
+
+    directory: Path
+    hash: str
+    site: Site
+    extraction: Extraction
+    labels: LabelsFile
+    lexicons: dict[str, list[str]]
+    replies: RepliesFile
+    sources: dict[str, RuleSource]
+    compiled: dict[str, list[C.CompiledRule]]
+    index: TermIndex
+    cues: QuestionCues
+    disabled: frozenset[str] = frozenset()
+    analysers: Analysers = field(default_factory=Analysers)
+
+    def rules_for_stage(self, stage: str) -> list[C.CompiledRule]:
+        """The enabled compiled rules of one stage, in file order."""
+        return self.compiled.get(stage, [])
+
+
+# ---------------------------------------------------------------------------------------
+
+
+def _validation_problems(exc: ValidationError, located: Located) -> list[Problem]:
+    grouped: dict[tuple[Any, ...], list[str]] = {}
+    keyed: set[tuple[Any, ...]] = set()
+    for err in exc.errors():
+        loc: list[Any] = []
+        for part in err["loc"]:
+            candidate = tuple(loc) + (part,)
+            if candidate in located.positions or candidate in located.key_positions:
+                loc.append(part)
+            else:
+                break
+        path = tuple(loc)
+        msg = err["msg"]
+        if err["type"] == "extra_forbidden":
+            msg = f"unknown key '{path[-1]}'" if path else "unknown key"
+            keyed.add(path)
+        elif err["type"] == "missing":
+            missing = err["loc"][len(path)] if len(err["loc"]) > len(path) else "?"
+            msg = f"missing required key '{missing}'"
+        msg = msg.removeprefix("Value error, ")
+        grouped.setdefault(path, [])
+        if msg not in grouped[path]:
+            grouped[path].append(msg)
+    problems = []
+    for path, msgs in grouped.items():
+        rule, field_name = _rule_and_field(located, path)
+        problems.append(located.problem(path, "; ".join(msgs), rule=rule, field_name=field_name,
+                                        key=path in keyed))
+    return problems
+
+
+def _rule_and_field(located: Located, path: tuple[Any, ...]) -> tuple[str | None, str | None]:
+    rule = None
+    rest = path
+    value = located.value
+    if len(path) >= 2 and path[0] == "rules" and isinstance(path[1], int):
+        try:
+            code = value["rules"][path[1]].get("code")
+            rule = str(code) if code else f"#{path[1] + 1}"
+        except (AttributeError, IndexError, KeyError, TypeError):
+            rule = f"#{path[1] + 1}"
+        rest = path[2:]
+    parts: list[str] = []
+    for part in rest:
+        if isinstance(part, int):
+            parts.append(f"[{part}]")
+        else:
+            parts.append(("." if parts else "") + str(part))
+    return rule, ("".join(parts) or None)
+
+
+def _read(path: Path, shown: str, model: type[BaseModel],
+          problems: list[Problem]) -> tuple[Any, Located] | None:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.append(Problem(shown, 1, 1, f"cannot read: {exc}"))
+        return None
+    try:
+        located = load_located(text, shown)
+    except RuleSetError as exc:
+        problems.extend(exc.problems)
+        return None
+    if not isinstance(located.value, dict):
+        problems.append(Problem(shown, 1, 1, "expected a mapping at the top of the file"))
+        return None
+    try:
+        return model.model_validate(located.value), located
+    except ValidationError as exc:
+        problems.extend(_validation_problems(exc, located))
+        return None
+
+
+def _term_regex(term: str) -> str:
+    body = term.strip()
+    prefix = body.endswith("*")
+    words = body.rstrip("*").split()
+    rx = r"\s+".join(re.escape(w.translate(_CURLY).lower()) for w in words)
+    return rx + (r"\w*" if prefix else "")
+
+
+class _Compiler:
+    """Turns validated conditions into evaluators, collecting problems on the way."""
+
+    def __init__(self, lexicons: dict[str, list[str]], problems: list[Problem]):
+        self.lexicons = lexicons
+        self.problems = problems
+        self.term_lists: dict[str, list[str]] = {f"@{k}": v for k, v in lexicons.items()}
+        self._regex_cache: dict[str, str] = {}
+
+    def lexicon_regex(self, name: str) -> str:
+        if name not in self._regex_cache:
+            alts = sorted((_term_regex(t) for t in self.lexicons[name]), key=len, reverse=True)
+            self._regex_cache[name] = "(?:" + "|".join(alts) + ")"
+        return self._regex_cache[name]
+
+    def condition(self, cond: Condition, src: RuleSource, path: tuple[Any, ...]) -> C.Cond | None:
+        loc = src.located
+
+        def fail(sub: str, msg: str) -> None:
+            full = path + (sub,)
+            rule, fld = _rule_and_field(loc, full)
+            self.problems.append(loc.problem(full, msg, rule=rule, field_name=fld))
+
+        if cond.words is not None:
+            list_id = f"{src.rule.code}:{'/'.join(map(str, path[2:]))}"
+            self.term_lists[list_id] = cond.words
+            if not cond.words:
+                fail("words", "the word list is empty")
+                return None
+            return C.terms_cond((list_id,), f"words: {cond.words[:3]}...")
+        if cond.lexicon is not None:
+            names = [cond.lexicon] if isinstance(cond.lexicon, str) else cond.lexicon
+            unknown = [n for n in names if n not in self.lexicons]
+            if unknown:
+                fail("lexicon", f"unknown lexicon '{unknown[0]}' "
+                                f"(defined: {', '.join(sorted(self.lexicons))})")
+                return None
+            return C.terms_cond(tuple(f"@{n}" for n in names), f"lexicon: {', '.join(names)}")
+        if cond.pattern is not None:
+            source = cond.pattern.translate(_CURLY)
+            missing = [n for n in _LEXICON_REF.findall(source) if n not in self.lexicons]
+            if missing:
+                fail("pattern", f"unknown lexicon '{{{missing[0]}}}' in pattern")
+                return None
+            expanded = _LEXICON_REF.sub(lambda m: self.lexicon_regex(m.group(1)), source)
+            try:
+                regex = re.compile(expanded, re.IGNORECASE)
+            except re.error as exc:
+                fail("pattern", f"regular expression does not compile: {exc}")
+                return None
+            return C.pattern_cond(regex, f"pattern: {cond.pattern}")
+        if cond.question is not None:
+            return C.question_cond(cond.question)
+        if cond.sentiment is not None:
+            bounds = cond.sentiment.model_dump()
+            return C.sentiment_cond(bounds, f"sentiment: {bounds}")
+        if cond.pos is not None:
+            if not cond.pos:
+                fail("pos", "the tag list is empty")
+                return None
+            return C.pos_cond(tuple(cond.pos))
+        group_key = ("any" if cond.any is not None else "all" if cond.all is not None
+                     else "sentence" if cond.sentence is not None else "not")
+        if cond.not_ is not None:
+            inner = self.condition(cond.not_, src, path + ("not",))
+            return C.not_cond(inner) if inner else None
+        members = {"any": cond.any, "all": cond.all, "sentence": cond.sentence}[group_key]
+        children = [self.condition(c, src, path + (group_key, i))
+                    for i, c in enumerate(members or [])]
+        if not children:
+            fail(group_key, f"'{group_key}' needs at least one condition")
+            return None
+        if any(c is None for c in children):
+            return None
+        kids = [c for c in children if c is not None]
+        if group_key == "sentence":
+            return C.sentence_cond(kids)
+        return C.any_cond(kids) if group_key == "any" else C.all_cond(kids)
+
+    def rule(self, src: RuleSource) -> C.CompiledRule | None:
+        groups: dict[str, list[C.Cond]] = {}
+        ok = True
+        for key in ("all", "any", "none"):
+            conds = getattr(src.rule, key)
+            compiled = [self.condition(c, src, src.path + (key, i)) for i, c in enumerate(conds)]
+            ok = ok and all(c is not None for c in compiled)
+            groups[key] = [c for c in compiled if c is not None]
+        if not ok:
+            return None
+        return C.CompiledRule(
+            code=src.rule.code, label=src.label, description=src.rule.description,
+            scope=src.rule.scope, all=groups["all"], any=groups["any"], none=groups["none"],
+            veto=src.rule.veto, score=src.rule.score,
+        )
+
+
+def _hash_files(files: Iterable[Path], root: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(files):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()[:12]
+
+
+def load_ruleset(directory: str | os.PathLike[str] | None = None,
+                 disabled: Iterable[str] = ()) -> RuleSet:
+    """Load and check a rules directory; raise RuleSetError listing every problem."""
+    from moderation.replies import check_template
+    from moderation.stages.base import REGISTRY
+
+    root = Path(directory) if directory is not None else default_rules_dir()
+    if not root.is_dir():
+        raise RuleSetError([Problem(str(root), 1, 1, "rules directory not found")])
+    files = sorted(root.glob("*.yaml"))
+    problems: list[Problem] = []
+
+    def shown(p: Path) -> str:
+        return str(p)
+
+    fixed: dict[str, tuple[Any, Located]] = {}
+    for name, model in FIXED_FILES.items():
+        path = root / name
+        if not path.exists():
+            problems.append(Problem(shown(path), 1, 1, f"missing file {name}"))
+            continue
+        result = _read(path, shown(path), model, problems)
+        if result:
+            fixed[name] = result
+
+    rule_files: list[tuple[RuleFile, Located]] = []
+    for path in files:
+        if path.name in FIXED_FILES:
+            continue
+        result = _read(path, shown(path), RuleFile, problems)
+        if result:
+            rule_files.append(result)
+
+    if len(fixed) < len(FIXED_FILES):
+        raise RuleSetError(problems)
+
+    site_file, _ = fixed["site.yaml"]
+    labels_file, labels_loc = fixed["labels.yaml"]
+    lexicon_file, lexicon_loc = fixed["lexicon.yaml"]
+    replies_file, replies_loc = fixed["replies.yaml"]
+
+    # labels.yaml: the labels, their precedence and the stage order.
+    known_labels = set(labels_file.labels)
+    for i, label in enumerate(labels_file.precedence):
+        if label not in known_labels:
+            problems.append(labels_loc.problem(("precedence", i), f"unknown label '{label}'"))
+    for label, spec in labels_file.labels.items():
+        for j, other in enumerate(spec.suppressed_by):
+            if other not in known_labels:
+                problems.append(labels_loc.problem(("labels", label, "suppressed_by", j),
+                                                   f"unknown label '{other}'"))
+    for label in known_labels - set(labels_file.precedence):
+        problems.append(labels_loc.problem(("labels", label), f"label '{label}' is missing "
+                                           "from 'precedence'", key=True))
+    for i, stage in enumerate(labels_file.stages):
+        if stage not in REGISTRY:
+            problems.append(labels_loc.problem(("stages", i), f"unknown stage '{stage}' "
+                                               f"(registered: {', '.join(sorted(REGISTRY))})"))
+
+    # lexicon.yaml
+    lexicons = {name: lex.terms for name, lex in lexicon_file.lexicons.items()}
+    for name in lexicons:
+        if not NAME_RE.match(name):
+            problems.append(lexicon_loc.problem(("lexicons", name), f"lexicon name '{name}' "
+                                                "must be lower_case_with_underscores", key=True))
+    for name in QUESTION_LEXICONS:
+        if name not in lexicons:
+            problems.append(lexicon_loc.problem(("lexicons",), f"missing lexicon '{name}', "
+                                                "used to recognise questions"))
+
+    # rule files
+    sources: dict[str, RuleSource] = {}
+    for rule_file, loc in rule_files:
+        if rule_file.stage not in REGISTRY:
+            problems.append(loc.problem(("stage",), f"unknown stage '{rule_file.stage}' "
+                                        f"(registered: {', '.join(sorted(REGISTRY))})"))
+        elif rule_file.stage not in labels_file.stages:
+            problems.append(loc.problem(("stage",), f"stage '{rule_file.stage}' is not in "
+                                        "the 'stages' list of labels.yaml"))
+        if rule_file.label not in known_labels:
+            problems.append(loc.problem(("label",), f"unknown label '{rule_file.label}'"))
+        for i, rule in enumerate(rule_file.rules):
+            label = rule.label or rule_file.label
+            if rule.label and rule.label not in known_labels:
+                problems.append(loc.problem(("rules", i, "label"), f"unknown label '{label}'",
+                                            rule=rule.code, field_name="label"))
+            if rule.code in sources:
+                first = sources[rule.code]
+                line, _ = first.located.where(first.path)
+                problems.append(loc.problem(("rules", i, "code"), f"duplicate rule code "
+                                            f"'{rule.code}' (first defined at "
+                                            f"{first.file}:{line})", rule=rule.code,
+                                            field_name="code"))
+                continue
+            sources[rule.code] = RuleSource(loc.file, ("rules", i), rule, rule_file.stage,
+                                            label, loc)
+
+    disabled_set = frozenset(disabled)
+    unknown_disabled = sorted(disabled_set - set(sources))
+    if unknown_disabled and not problems:
+        raise ModerationError(f"cannot disable unknown rule code(s): {', '.join(unknown_disabled)}")
+
+    compiler = _Compiler(lexicons, problems)
+    compiled: dict[str, list[C.CompiledRule]] = {}
+    for code, src in sources.items():
+        rule = compiler.rule(src)
+        if rule is None or not src.rule.enabled or code in disabled_set:
+            continue
+        compiled.setdefault(src.stage, []).append(rule)
+
+    # replies.yaml
+    for tid, template in replies_file.templates.items():
+        if template.label not in known_labels:
+            problems.append(replies_loc.problem(("templates", tid, "label"),
+                                                f"unknown label '{template.label}'",
+                                                field_name=f"{tid}.label"))
+        for message in check_template(template.text):
+            problems.append(replies_loc.problem(("templates", tid, "text"), message,
+                                                field_name=f"{tid}.text"))
+    answered = {t.label for t in replies_file.templates.values()}
+    for label in labels_file.precedence:
+        if label in known_labels and label not in answered:
+            problems.append(replies_loc.problem(("templates",), f"no template answers the "
+                                                f"label '{label}'"))
+
+    if problems:
+        raise RuleSetError(problems)
+
+    cues = QuestionCues(*(frozenset(" ".join(t.lower().split()) for t in lexicons[n])
+                          for n in QUESTION_LEXICONS))
+    return RuleSet(
+        directory=root,
+        hash=_hash_files(files, root),
+        site=site_file.site,
+        extraction=site_file.extraction,
+        labels=labels_file,
+        lexicons=lexicons,
+        replies=replies_file,
+        sources=sources,
+        compiled=compiled,
+        index=TermIndex(compiler.term_lists),
+        cues=cues,
+        disabled=disabled_set,
+    )

@@ -1,0 +1,54 @@
+"""The label stages: each runs the compiled rules of one rules file."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from moderation.models import Comment
+from moderation.ruleset.compiled import CompiledRule
+from moderation.stages.base import Stage, StageOutput, register
+from moderation.text import Doc
+
+if TYPE_CHECKING:
+    from moderation.ruleset.loader import RuleSet
+
+
+class RuleStage(Stage):
+    """Runs the enabled rules of its stage and reports a finding for each that fires."""
+
+    label: str
+
+    def __init__(self, rules: list[CompiledRule], requires: frozenset[str]):
+        self.rules = rules
+        self.codes = tuple(r.code for r in rules)
+        self.requires = requires
+        self.provides = frozenset({f"label.{self.label}"})
+
+    @classmethod
+    def from_ruleset(cls, ruleset: RuleSet) -> RuleStage:
+        """The rules whose file names this stage; requires the labels that suppress it."""
+        spec = ruleset.labels.labels.get(cls.label)
+        requires = frozenset(f"label.{s}" for s in (spec.suppressed_by if spec else []))
+        return cls(ruleset.rules_for_stage(cls.name), requires)
+
+    def run(self, doc: Doc, comment: Comment, region: str) -> StageOutput:
+        """Every finding of every rule of the stage."""
+        out = StageOutput()
+        for rule in self.rules:
+            finding = rule.run(doc)
+            if finding is not None:
+                out.findings.append(finding)
+        return out
+
+
+def _label_stage(label: str) -> type[RuleStage]:
+    cls = type(f"{label.title().replace('_', '')}Stage", (RuleStage,),
+               {"name": label, "label": label, "__doc__": f"Rules that give '{label}'."})
+    return register(cls)  # type: ignore[return-value]
+
+
+CrisisStage = _label_stage("crisis")
+PersonalMedicalQuestionStage = _label_stage("personal_medical_question")
+ExpertQuestionStage = _label_stage("expert_question")
+CondolenceStage = _label_stage("condolence")
+ThanksStage = _label_stage("thanks")
