@@ -56,6 +56,7 @@ class Miss:
     expected: list[str]
     got: list[str]
     text: str
+    rules: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -128,8 +129,9 @@ def evaluate(pipeline: Pipeline, paths: Sequence[str]) -> Report:
             score.fp += found and not expected
             score.fn += expected and not found
             if expected != found:
+                fired = sorted({f.rule for f in verdict.findings if f.label == name})
                 misses.append(Miss(comment.id, f"{path}:{number}", name,
-                                   sorted(truth), sorted(got), comment.text))
+                                   sorted(truth), sorted(got), comment.text, fired))
         for kind in ENTITY_KINDS:
             want = _entity_values(kind, record.get(kind, []))
             have = _verdict_values(kind, verdict)

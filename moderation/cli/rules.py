@@ -73,7 +73,8 @@ def eval_(files: tuple[str, ...], fmt: str, show_errors: bool, min_f1: float | N
         _render_table(report)
         if show_errors:
             for m in report.misses:
-                click.echo(f"{m.source} {m.id} {m.name}: expected {m.expected} got {m.got}\n"
+                click.echo(f"{m.source} {m.id} {m.name}: expected {m.expected} got {m.got}"
+                           f" {' '.join(m.rules)}\n"
                            f"    {m.text[:300]!r}")
     if min_f1 is not None:
         low = [s for s in report.scores if s.support and s.f1 < min_f1]
