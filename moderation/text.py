@@ -257,6 +257,8 @@ def _opens_question(words: list[str], cues: QuestionCues) -> bool:
     if len(words) - i < 2:
         return False
     first, second = words[i], words[i + 1]
+    if f"{first} {second}" in cues.wh_words:
+        return True
     if first in cues.wh_words:
         if first == "what" and second in _NOT_AFTER_WHAT:
             return False
