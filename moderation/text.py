@@ -50,7 +50,7 @@ _ABBREVIATIONS = frozenset(
 # ("chemotherapy.The"); and at line breaks.
 _BOUNDARY = re.compile(
     r"""(?:[.!?\u2026]+['"\u2019\u201d)\]]*(?:\s+|$))"""
-    r"""|(?:[?!]+(?=[^\W\d_]))"""
+    r"""|(?:[?!]+(?=[^\W\d_]))|(?:(?:\.{2,}|\u2026)(?=[A-Z]))"""
     r"""|(?:(?<=[a-z]{2})\.(?=[A-Z][a-z]))"""
     r"""|(?:\s*\n\s*)"""
 )

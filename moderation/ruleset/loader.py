@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import os
 import re
@@ -205,15 +206,15 @@ class _Compiler:
             names = [cond.lexicon] if isinstance(cond.lexicon, str) else cond.lexicon
             unknown = [n for n in names if n not in self.lexicons]
             if unknown:
-                fail("lexicon", f"unknown lexicon '{unknown[0]}' "
-                                f"(defined: {', '.join(sorted(self.lexicons))})")
+                fail("lexicon", f"unknown lexicon '{unknown[0]}'{_suggest(unknown[0], self.lexicons)}")
                 return None
             return C.terms_cond(tuple(f"@{n}" for n in names), f"lexicon: {', '.join(names)}")
         if cond.pattern is not None:
             source = cond.pattern.translate(_CURLY)
             missing = [n for n in _LEXICON_REF.findall(source) if n not in self.lexicons]
             if missing:
-                fail("pattern", f"unknown lexicon '{{{missing[0]}}}' in pattern")
+                fail("pattern", f"unknown lexicon '{{{missing[0]}}}' in pattern"
+                                f"{_suggest(missing[0], self.lexicons)}")
                 return None
             expanded = _LEXICON_REF.sub(lambda m: self.lexicon_regex(m.group(1)), source)
             try:
@@ -265,6 +266,11 @@ class _Compiler:
             scope=src.rule.scope, all=groups["all"], any=groups["any"], none=groups["none"],
             veto=src.rule.veto, score=src.rule.score,
         )
+
+
+def _suggest(name: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(name, list(known), n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def _hash_files(files: Iterable[Path], root: Path) -> str:

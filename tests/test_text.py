@@ -1,0 +1,73 @@
+"""Sentences, questions and the term index."""
+
+from __future__ import annotations
+
+import pytest
+
+from moderation.text import TermIndex, normalise, split_sentences
+
+
+def _sentences(text: str) -> list[str]:
+    return [text[s:e] for s, e in split_sentences(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("One. Two? Three!", ["One.", "Two?", "Three!"]),
+        ("We spoke with Dr. Brentjens today. He agreed.",
+         ["We spoke with Dr. Brentjens today.", "He agreed."]),
+        ("received chemotherapy.The treatment is not helping",
+         ["received chemotherapy.", "The treatment is not helping"]),
+        ("Is this possible?Is there a hospital closer", ["Is this possible?",
+                                                         "Is there a hospital closer"]),
+        ("first line\nsecond line", ["first line", "second line"]),
+        ("a year ago.....I sure wish", ["a year ago.....", "I sure wish"]),
+        ("B. Smith wrote this.", ["B. Smith wrote this."]),
+        ("", []),
+        ("   ", []),
+    ],
+)
+def test_split_sentences(text: str, expected: list[str]) -> None:
+    assert _sentences(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "is_question"),
+    [
+        ("How long will the clinical trials take?", True),
+        ("Is this a potential treatment for CML.", True),
+        ("Hi Michael, is there a way to save a colour", True),
+        ("any chance one of these geniuses start working on a cure for als", True),
+        ("Do you have any hope for CLL patients", True),
+        ("What a time to be alive.", False),
+        ("How wonderful this is.", False),
+        ("Have a great day!", False),
+        ("Can't wait to read more.", False),
+        ("Thank you so much.", False),
+    ],
+)
+def test_question_detection(pipeline, text: str, is_question: bool) -> None:
+    doc = pipeline.doc(text)
+    assert doc.sentences[0].is_question is is_question
+
+
+def test_term_index_word_boundaries_and_prefixes() -> None:
+    index = TermIndex({"a": ["cancer", "my husband", "diagnos*"], "b": ["all"]})
+    text = normalise("My husband's cancer was diagnosed; cancerous? overall ALL")
+    hits = index.scan(text)
+    spans = {lid: [text[s:e] for s, e in v] for lid, v in hits.items()}
+    assert spans["a"] == ["my husband", "cancer", "diagnosed"]
+    assert spans["b"] == ["all"]  # "overall" is not "all"
+
+
+def test_term_index_is_unicode_aware() -> None:
+    index = TermIndex({"x": ["müller", "crème"]})
+    text = normalise("Dr. Müller and Crème brûlée, not Müllerstraße")
+    assert [text[s:e] for s, e in index.scan(text)["x"]] == ["müller", "crème"]
+
+
+def test_normalise_keeps_offsets() -> None:
+    text = "İstanbul’s “quotes”\nand tabs\t"
+    assert len(normalise(text)) == len(text)
+    assert normalise("It’s") == "it's"
