@@ -63,7 +63,8 @@ class TableWriter(VerdictWriter):
     CHUNK = 200
 
     def __init__(self, out: TextIO):
-        self.console = Console(file=out, soft_wrap=False)
+        is_tty = hasattr(out, "isatty") and out.isatty()
+        self.console = Console(file=out, soft_wrap=False, width=None if is_tty else 160)
         self.rows: list[tuple[str, ...]] = []
 
     def write(self, comment: Comment, verdict: Verdict) -> None:
@@ -81,7 +82,7 @@ class TableWriter(VerdictWriter):
             return
         table = Table(show_lines=False)
         for name in ("id", "labels", "reply", "rules", "flags", "text"):
-            table.add_column(name, overflow="fold")
+            table.add_column(name, overflow="fold", no_wrap=name in ("id", "reply"))
         for row in self.rows:
             table.add_row(*row)
         self.console.print(table)

@@ -1,0 +1,180 @@
+"""`moderation classify` through click's runner: shapes, formats, bad input, exit codes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from moderation.cli import main
+
+SEED = Path(__file__).resolve().parents[2] / "fixtures" / "seed_comments.jsonl"
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def _jsonl(text: str) -> list[dict]:
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+def test_version(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["--version"])
+    assert result.exit_code == 0 and result.output.startswith("moderation, version ")
+
+
+def test_classify_seed_jsonl(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["classify", str(SEED)])
+    assert result.exit_code == 0, result.output
+    records = _jsonl(result.stdout)
+    ids = [json.loads(line)["id"] for line in SEED.read_text().splitlines()]
+    assert [r["id"] for r in records] == ids  # input order
+    first = records[0]
+    assert first["labels"] == ["expert_question"]
+    assert first["reply_template"] == "expert_question"
+    for r in records:
+        assert set(r) >= {"id", "labels", "reply_template", "urls", "phones", "emails",
+                          "evidence"}
+
+
+def test_classify_stdin_and_output_file(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    stdin = '{"id": 1, "text": "Please call 800-525-2225, thanks!"}\n'
+    result = runner.invoke(main, ["classify", "-", "--output", str(out)], input=stdin)
+    assert result.exit_code == 0
+    [record] = _jsonl(out.read_text())
+    assert record["id"] == "1"
+    assert record["phones"] == [{"raw": "800-525-2225", "e164": "+18005252225"}]
+
+
+def test_bad_records_are_reported_counted_and_exit_1(runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "in.jsonl"
+    rejects = tmp_path / "rejects.jsonl"
+    path.write_text(
+        '{"id": "a", "text": "Thanks for the great work!"}\n'
+        '{"id": "b"}\n'
+        'not json\n'
+        '[1, 2]\n'
+        '\n'
+        '{"id": "c", "text": "Great job!", "region": "XX"}\n'
+        '{"id": "d", "text": 5}\n'
+        '{"id": "e", "text": "ok", "is_staff": "maybe"}\n'
+        '{"id": "f", "text": "Bravo!"}\n'
+    )
+    result = runner.invoke(main, ["classify", str(path), "--rejects", str(rejects)])
+    assert result.exit_code == 1
+    assert [r["id"] for r in _jsonl(result.stdout)] == ["a", "f"]
+    err = result.stderr
+    assert f"rejected: {path}:2: field 'text': missing required field" in err
+    assert f"rejected: {path}:3: invalid JSON" in err
+    assert f"rejected: {path}:4: expected a JSON object, got list" in err
+    assert f"rejected: {path}:6: field 'region': unknown phone region 'XX'" in err
+    assert f"rejected: {path}:7: field 'text': must be a string, got int" in err
+    assert f"rejected: {path}:8: field 'is_staff': expected true or false" in err
+    assert "read 8, classified 2, rejected 6" in err
+    assert "Traceback" not in result.output
+    assert [r["line"] for r in _jsonl(rejects.read_text())] == [2, 3, 4, 6, 7, 8]
+
+
+def test_invalid_utf8_is_rejected_not_fatal(runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(b'{"id": "a", "text": "caf\xe9"}\n{"id": "b", "text": "Thanks!"}\n')
+    result = runner.invoke(main, ["classify", str(path)])
+    assert result.exit_code == 1
+    assert f"{path}:1: invalid UTF-8" in result.stderr
+    assert [r["id"] for r in _jsonl(result.stdout)] == ["b"]
+
+
+def test_csv_in_with_column_mapping_and_bom(runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "in.csv"
+    path.write_bytes("\ufeffcomment_id,body,who\n1,\"I lost my husband to AML, so sad.\",Ann\n"
+                     "2,Great job!,Bob\n".encode())
+    result = runner.invoke(main, ["classify", str(path), "--column", "id=comment_id",
+                                  "--column", "text=body", "--column", "author=who"])
+    assert result.exit_code == 0, result.stderr
+    records = _jsonl(result.stdout)
+    assert [r["labels"] for r in records] == [["condolence"], ["thanks"]]
+    assert records[0]["reply"].startswith("Ann, we are so sorry")
+
+
+def test_csv_without_text_column_is_one_clear_line(runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "in.csv"
+    path.write_text("id,body\n1,hello\n")
+    result = runner.invoke(main, ["classify", str(path)])
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines() == [
+        f"error: {path}:1: the header has no 'text' column (map one with --column "
+        "text=NAME); it has: id, body"]
+
+
+def test_csv_output(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["classify", str(SEED), "--format", "csv"])
+    assert result.exit_code == 0
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert len(rows) == 46
+    assert rows[0]["labels"] == "expert_question" and rows[0]["reply_template"] == "expert_question"
+
+
+def test_table_output(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["classify", str(SEED), "--format", "table"])
+    assert result.exit_code == 0
+    assert "seed-01" in result.stdout and "expert_question" in result.stdout
+
+
+def test_region_option(runner: CliRunner) -> None:
+    stdin = '{"id": 1, "text": "ring 020 7946 0958"}\n'
+    us = _jsonl(runner.invoke(main, ["classify"], input=stdin).stdout)[0]
+    gb = _jsonl(runner.invoke(main, ["classify", "--region", "gb"], input=stdin).stdout)[0]
+    assert us["phones"] == [] and gb["phones"][0]["e164"] == "+442079460958"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["classify", "--region", "XYZ"], ["classify", "--format", "xml"],
+     ["classify", "--column", "nonsense"], ["classify", "--bogus"]],
+)
+def test_usage_errors_exit_2(runner: CliRunner, args: list[str]) -> None:
+    result = runner.invoke(main, args, input="")
+    assert result.exit_code == 2
+
+
+def test_missing_file_is_one_clear_line(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(main, ["classify", str(tmp_path / "nope.jsonl")])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == f"error: {tmp_path / 'nope.jsonl'}: cannot open: " \
+                                    "No such file or directory"
+
+
+def test_unknown_extension_needs_input_format(runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "in.txt"
+    path.write_text('{"id": 1, "text": "hi"}\n')
+    bad = runner.invoke(main, ["classify", str(path)])
+    assert bad.exit_code == 1 and "use --input-format" in bad.stderr
+    good = runner.invoke(main, ["classify", str(path), "--input-format", "jsonl"])
+    assert good.exit_code == 0
+
+
+def test_broken_rules_dir_gives_located_errors(runner: CliRunner, rules_copy: Path) -> None:
+    (rules_copy / "extra.yaml").write_text(
+        "stage: thanks\nlabel: thanks\nrules:\n  - code: THX990\n    description: x\n"
+        "    all:\n      - pattern: '(oops'\n")
+    result = runner.invoke(main, ["classify", "--rules", str(rules_copy)], input="")
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert lines[0].startswith(f"{rules_copy / 'extra.yaml'}:7:18: rule THX990, field "
+                               "'all[0].pattern': regular expression does not compile")
+    assert lines[-1] == "error: 1 problem(s) in the rules"
+
+
+def test_disable_rule(runner: CliRunner) -> None:
+    stdin = '{"id": 1, "text": "Great job! keep up the great research."}\n'
+    on = _jsonl(runner.invoke(main, ["classify"], input=stdin).stdout)[0]
+    off = _jsonl(runner.invoke(main, ["classify", "--disable", "THX004", "--disable", "THX005"],
+                               input=stdin).stdout)[0]
+    assert on["labels"] == ["thanks"] and off["labels"] == []
