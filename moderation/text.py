@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from bisect import bisect_right
 from functools import cached_property
 from typing import Any
 
@@ -49,11 +50,14 @@ _ABBREVIATIONS = frozenset(
 # word ("cancer?Is"); at a period glued to a capitalised word after a lower-case word
 # ("chemotherapy.The"); and at line breaks.
 _BOUNDARY = re.compile(
+    # Every branch starts with one of . ! ? … or a newline, so the engine can skip ahead
+    # to those characters instead of trying each position.
     r"""(?:[.!?\u2026]+['"\u2019\u201d)\]]*(?:\s+|$))"""
     r"""|(?:[?!]+(?=[^\W\d_]))|(?:(?:\.{2,}|\u2026)(?=[A-Z]))"""
-    r"""|(?:(?<=[a-z]{2})\.(?=[A-Z][a-z]))"""
-    r"""|(?:\s*\n\s*)"""
+    r"""|(?:\.(?<=[a-z]{2}\.)(?=[A-Z][a-z]))"""
+    r"""|(?:\n\s*)"""
 )
+_BOUNDARY_CHAR = re.compile(r"[.!?\u2026\n]")
 _LAST_WORD = re.compile(r"([\w.]+)$")
 
 
@@ -69,15 +73,23 @@ class Sentence:
 def split_sentences(text: str) -> list[Span]:
     """Spans of the sentences of text, trimmed of surrounding space."""
     spans: list[Span] = []
-    start = 0
-    for m in _BOUNDARY.finditer(text):
-        cut = m.end()
-        piece = text[start:m.start()]
-        if m.group().startswith(".") and not m.group().startswith(".."):
-            last = _LAST_WORD.search(piece)
+    start = pos = 0
+    while True:
+        candidate = _BOUNDARY_CHAR.search(text, pos)
+        if candidate is None:
+            break
+        m = _BOUNDARY.match(text, candidate.start())
+        if m is None:
+            pos = candidate.start() + 1
+            continue
+        pos = max(m.end(), m.start() + 1)
+        first = text[m.start()]
+        if first == "." and text[m.start():m.start() + 2] != "..":
+            last = _LAST_WORD.search(text, max(start, m.start() - 24), m.start())
             word = last.group(1).lower().rstrip(".") if last else ""
             if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
                 continue
+        cut = m.end()
         _append_trimmed(text, start, cut, spans)
         start = cut
     _append_trimmed(text, start, len(text), spans)
@@ -85,16 +97,29 @@ def split_sentences(text: str) -> list[Span]:
 
 
 def _append_trimmed(text: str, start: int, end: int, out: list[Span]) -> None:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    if end > start:
-        out.append((start, end))
+    piece = text[start:end]
+    body = piece.strip()
+    if body:
+        lead = start + len(piece) - len(piece.lstrip())
+        out.append((lead, lead + len(body)))
 
 
 # ---------------------------------------------------------------------------------------
 # Term index: every word list of every rule in one Aho-Corasick automaton
+
+
+_NON_WORD = re.compile(r"[\W_]")
+_WORDY_TERM = re.compile(r"[^\W_]+(?:[ '\-.][^\W_]+)*")
+
+
+_ASCII_NON_WORD = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalnum()})
+
+
+def word_view(norm: str) -> str:
+    """The normalised text with every non-word character turned into a space (same length)."""
+    if norm.isascii():
+        return norm.translate(_ASCII_NON_WORD)
+    return _NON_WORD.sub(" ", norm)
 
 
 class TermIndex:
@@ -102,35 +127,72 @@ class TermIndex:
 
     A term ending in ``*`` matches any ending ("diagnos*" finds "diagnosed").
     Matching is case-insensitive and treats curly and straight quotes alike.
+
+    Terms made of words are looked up, padded with spaces, in a view of the text where
+    every non-word character is a space, so the automaton only reports whole words
+    ("i" is not reported inside "this"). Terms with other characters ("/s", "£*") go
+    to a second automaton whose matches are checked for boundaries one by one.
     """
 
     def __init__(self, lists: dict[str, Sequence[str]]):
-        table: dict[str, list[tuple[str, bool]]] = {}
+        words: dict[str, list[str]] = {}
+        raw: dict[str, list[tuple[str, bool]]] = {}
         for list_id, terms in lists.items():
             for term in terms:
                 is_prefix = term.endswith("*")
                 key = " ".join(normalise(term.rstrip("*")).split())
-                if key:
-                    table.setdefault(key, []).append((list_id, is_prefix))
-        self._automaton: Any = ahocorasick.Automaton()
-        for key, entries in table.items():
-            self._automaton.add_word(key, (len(key), tuple(entries)))
-        self.size = len(table)
-        if table:
-            self._automaton.make_automaton()
+                if not key:
+                    continue
+                if _WORDY_TERM.fullmatch(key):
+                    padded = " " + word_view(key) + ("" if is_prefix else " ")
+                    words.setdefault(padded, []).append(list_id)
+                else:
+                    raw.setdefault(key, []).append((list_id, is_prefix))
+        self._words: Any = ahocorasick.Automaton()
+        for key, ids in words.items():
+            self._words.add_word(key, (len(key), key[-1] != " ", tuple(dict.fromkeys(ids))))
+        self._raw: Any = ahocorasick.Automaton()
+        for key, entries in raw.items():
+            self._raw.add_word(key, (len(key), tuple(entries)))
+        self._has_words, self._has_raw = bool(words), bool(raw)
+        if words:
+            self._words.make_automaton()
+        if raw:
+            self._raw.make_automaton()
+        self.size = len(words) + len(raw)
 
     def scan(self, norm: str) -> dict[str, list[Span]]:
         """Map each list id to the spans of its terms in the normalised text."""
         hits: dict[str, list[Span]] = {}
-        if not self.size:
-            return hits
+        if self._has_words:
+            padded = " " + word_view(norm) + " "
+            for end, (length, is_prefix, ids) in self._words.iter(padded):
+                start = end - length + 1  # in norm: the padding space sits at start - 1
+                if is_prefix:
+                    stop = padded.find(" ", end + 1) - 1
+                else:
+                    stop = end - 1
+                span = (start, stop)
+                for list_id in ids:
+                    bucket = hits.get(list_id)
+                    if bucket is None:
+                        hits[list_id] = [span]
+                    else:
+                        bucket.append(span)
+        if self._has_raw:
+            self._scan_raw(norm, hits)
+        for bucket in hits.values():
+            bucket.sort()
+        return hits
+
+    def _scan_raw(self, norm: str, hits: dict[str, list[Span]]) -> None:
         n = len(norm)
-        for end, (length, entries) in self._automaton.iter(norm):
+        for end, (length, entries) in self._raw.iter(norm):
             start = end - length + 1
-            if start > 0 and is_word_char(norm[start - 1]):
+            if start > 0 and is_word_char(norm[start - 1]) and is_word_char(norm[start]):
                 continue
             after = end + 1
-            whole = after >= n or not is_word_char(norm[after])
+            whole = after >= n or not (is_word_char(norm[after]) and is_word_char(norm[end]))
             for list_id, is_prefix in entries:
                 if is_prefix:
                     stop = after
@@ -139,7 +201,6 @@ class TermIndex:
                     hits.setdefault(list_id, []).append((start, stop))
                 elif whole:
                     hits.setdefault(list_id, []).append((start, after))
-        return hits
 
 
 # ---------------------------------------------------------------------------------------
@@ -180,92 +241,144 @@ class QuestionCues:
     subjects: frozenset[str]
     lead_ins: frozenset[str]
 
-
-_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
+    @cached_property
+    def opening(self) -> re.Pattern[str]:
+        """The compiled pattern of question openings."""
+        return question_opening_regex(self.wh_words, self.auxiliaries, self.subjects,
+                                      self.lead_ins)
 
 
 class Doc:
-    """One comment's text and its features, each computed at most once."""
+    """One comment's text and its features, each computed at most once.
 
-    __slots__ = ("text", "norm", "_index", "_cues", "_analysers", "__dict__")
+    Term hits are computed when the Doc is made (every rule needs them); sentences,
+    sentiment and tags only when first asked for.
+    """
+
+    __slots__ = ("text", "norm", "hits", "_cues", "_analysers", "_sentences", "_starts",
+                 "_sentiment", "_tags", "_with_hits")
 
     def __init__(self, text: str, index: TermIndex, cues: QuestionCues, analysers: Analysers):
         self.text = text
         self.norm = normalise(text)
-        self._index = index
+        self.hits: dict[str, list[Span]] = index.scan(self.norm)
         self._cues = cues
         self._analysers = analysers
+        self._sentences: list[Sentence] | None = None
+        self._starts: list[int] = []
+        self._sentiment: tuple[float, float] | None = None
+        self._tags: list[tuple[int, int, str]] | None = None
+        self._with_hits: dict[tuple[str, ...], list[Sentence]] = {}
 
-    @cached_property
-    def hits(self) -> dict[str, list[Span]]:
-        """Spans of every word-list term, keyed by list id."""
-        return self._index.scan(self.norm)
-
-    @cached_property
+    @property
     def sentences(self) -> list[Sentence]:
         """The sentences, each marked as a question or not."""
-        return [Sentence(s, e, self._is_question(s, e)) for s, e in split_sentences(self.text)]
+        if self._sentences is None:
+            self._sentences = [Sentence(s, e, self._is_question(s, e))
+                               for s, e in split_sentences(self.text)]
+            self._starts = [sent.start for sent in self._sentences]
+        return self._sentences
 
-    @cached_property
+    def sentences_in(self, start: int, end: int) -> list[Sentence]:
+        """The sentences that lie within [start, end)."""
+        sents = self.sentences
+        i = bisect_right(self._starts, start) - 1
+        i = max(i, 0)
+        out = []
+        while i < len(sents) and sents[i].start < end:
+            if sents[i].start >= start and sents[i].end <= end:
+                out.append(sents[i])
+            i += 1
+        return out
+
+    def sentences_with(self, list_ids: tuple[str, ...]) -> list[Sentence]:
+        """The sentences holding a hit of any of the lists (all sentences if none given)."""
+        if not list_ids:
+            return self.sentences
+        cached = self._with_hits.get(list_ids)
+        if cached is not None:
+            return cached
+        sents = self.sentences
+        chosen: set[int] = set()
+        for lid in list_ids:
+            for s, _ in self.hits.get(lid, ()):
+                i = bisect_right(self._starts, s) - 1
+                if i >= 0 and sents[i].start <= s < sents[i].end:
+                    chosen.add(i)
+        result = [sents[i] for i in sorted(chosen)]
+        self._with_hits[list_ids] = result
+        return result
+
+    @property
     def sentiment(self) -> tuple[float, float]:
         """TextBlob polarity and subjectivity of the whole comment."""
-        return self._analysers.sentiment(self.text)
+        if self._sentiment is None:
+            self._sentiment = self._analysers.sentiment(self.text)
+        return self._sentiment
 
-    @cached_property
+    @property
     def tags(self) -> list[tuple[int, int, str]]:
         """Part-of-speech tags with the span of each tagged word."""
-        out: list[tuple[int, int, str]] = []
-        pos = 0
-        for word, tag in self._analysers.tag(self.text):
-            found = self.text.find(word, pos)
-            if found < 0:
-                continue
-            out.append((found, found + len(word), tag))
-            pos = found + len(word)
-        return out
+        if self._tags is None:
+            out: list[tuple[int, int, str]] = []
+            pos = 0
+            for word, tag in self._analysers.tag(self.text):
+                found = self.text.find(word, pos)
+                if found < 0:
+                    continue
+                out.append((found, found + len(word), tag))
+                pos = found + len(word)
+            self._tags = out
+        return self._tags
 
     def sentence_at(self, offset: int) -> Sentence | None:
         """The sentence that contains offset."""
-        for sent in self.sentences:
-            if sent.start <= offset < sent.end:
-                return sent
+        sents = self.sentences
+        i = bisect_right(self._starts, offset) - 1
+        if i >= 0 and sents[i].start <= offset < sents[i].end:
+            return sents[i]
         return None
 
     def _is_question(self, start: int, end: int) -> bool:
-        body = self.norm[start:end].rstrip(" \"')]}*:;.~-")
-        if "?" in body[-3:]:
+        body = self.norm[start:end]
+        tail = body.rstrip(" \"')]}*:;.~-")
+        if "?" in tail[-3:]:
             return True
         # No question mark: a clause that opens like a question ("how long will ...",
         # "hi michael, is there a way ...") still asks one.
-        return any(_opens_question(_WORD.findall(clause), self._cues)
-                   for clause in _CLAUSE.split(self.norm[start:end]))
+        return self._cues.opening.search(body) is not None
 
 
 # Exclamations that open like questions: "what a day", "how nice".
-_NOT_AFTER_WHAT = frozenset({"a", "an"})
-_HOW_QUESTION = frozenset(
+_HOW_QUESTION = (
     "do does did can could would will should is are was were long much many often soon "
     "to about come far old big bad likely common effective safe".split()
 )
-_CLAUSE = re.compile(r"[,;:]\s+|\s+-+\s+")
 
 
-def _opens_question(words: list[str], cues: QuestionCues) -> bool:
-    i = 0
-    while i < len(words) - 1 and i < 3 and words[i] in cues.lead_ins:
-        i += 1
-    if len(words) - i < 2:
-        return False
-    first, second = words[i], words[i + 1]
-    if f"{first} {second}" in cues.wh_words:
-        return True
-    if first in cues.wh_words:
-        if first == "what" and second in _NOT_AFTER_WHAT:
-            return False
-        if first == "how" and second not in _HOW_QUESTION:
-            return False
-        return len(words) - i >= 3
-    return first in cues.auxiliaries and second in cues.subjects
+def _alternation(words: Iterable[str]) -> str:
+    return "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True)) or "(?!)"
+
+
+def question_opening_regex(wh_words: Iterable[str], auxiliaries: Iterable[str],
+                           subjects: Iterable[str], lead_ins: Iterable[str]) -> re.Pattern[str]:
+    """One pattern for every way a clause can open a question without a question mark.
+
+    A clause starts the text or follows ", ", "; ", ": " or " - "; up to three lead-ins
+    ("hi", "so", "thanks") may come first. Then either a wh-word and two more words
+    (not "what a ...", and "how" only before "do", "long", "much" ...), or an auxiliary
+    followed by a subject ("can you", "is this", "do they").
+    """
+    word = r"[^\W_]+(?:'[^\W_]+)?"
+    sep = r"[^\w']+"
+    wh = [w for w in wh_words if " " not in w]
+    wh_phrases = [w for w in wh_words if " " in w]
+    lead = rf"(?:(?:{_alternation(lead_ins)}){sep}){{0,3}}"
+    wh_part = (rf"(?:(?:{_alternation(wh_phrases)})(?![\w'])"
+               rf"|(?!what{sep}an?(?![\w']))(?!how{sep}(?!(?:{_alternation(_HOW_QUESTION)})"
+               rf"(?![\w'])))(?:{_alternation(wh)}){sep}{word}{sep}{word})")
+    aux_part = rf"(?:{_alternation(auxiliaries)}){sep}(?:{_alternation(subjects)})(?![\w'])"
+    return re.compile(rf"(?:^|[,;:]\s+|\s+-+\s+)[^\w']*{lead}(?:{wh_part}|{aux_part})")
 
 
 def in_range(spans: Iterable[Span], start: int, end: int) -> list[Span]:

@@ -10,6 +10,9 @@ from phonenumbers import Leniency, PhoneNumberFormat, PhoneNumberMatcher
 from moderation.text import Span
 
 _DROP_DIGITS = str.maketrans("", "", "0123456789")
+# A run of digits and the separators people put in numbers; a number needs one with at
+# least `min_digits` digits, so most comments (years, ages, prices) skip the matcher.
+_DIGIT_RUN = re.compile(r"\+?\(?\d[\d \t().\-/]{3,}\d|\d{5,}")
 # 2.124.821.694 or 1,234,567 are counts, not numbers to call.
 _GROUPED_COUNT = re.compile(r"^\d{1,3}(?:[.,]\d{3}){2,}$")
 # Digits glued to letters or to more digits ("Help08714742804", "087123002209am"):
@@ -20,6 +23,21 @@ _GLUED = re.compile(r"(?:(?<=[^\W\d_])|(?<![\d+]))(\d{10,16})(?=[^\W\d_]|\d|\.\d
 def digit_count(text: str) -> int:
     """How many ASCII digits text holds (a cheap pre-filter)."""
     return len(text) - len(text.translate(_DROP_DIGITS))
+
+
+_CONTEXT = 24
+
+
+def _windows(runs: list[Span], length: int) -> list[Span]:
+    """Merged windows of text around the runs of digits."""
+    merged: list[list[int]] = []
+    for s, e in runs:
+        s, e = max(0, s - _CONTEXT), min(length, e + _CONTEXT)
+        if merged and s <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], e)
+        else:
+            merged.append([s, e])
+    return [(s, e) for s, e in merged]
 
 
 def e164(number: phonenumbers.PhoneNumber) -> str:
@@ -43,17 +61,24 @@ def find_phones(text: str, region: str, min_digits: int = 7,
     """Numbers in text as (raw, e164, span), skipping spans inside links or e-mails."""
     if digit_count(text) < min_digits:
         return []
+    runs = [m.span() for m in _DIGIT_RUN.finditer(text)
+            if digit_count(m.group()) >= min_digits]
+    if not runs:
+        return []
     exclude = exclude or []
 
     def excluded(s: int, e: int) -> bool:
         return any(s < xe and xs < e for xs, xe in exclude)
 
     found: list[tuple[str, str, Span]] = []
-    for match in PhoneNumberMatcher(text, region, leniency=Leniency.VALID):
-        s, e = match.start, match.end
-        if excluded(s, e) or _GROUPED_COUNT.match(match.raw_string):
-            continue
-        found.append((match.raw_string, e164(match.number), (s, e)))
+    for w_start, w_end in _windows(runs, len(text)):
+        # The matcher costs time in proportion to the text it reads: give it only the
+        # neighbourhood of runs of digits, with enough context for its checks.
+        for match in PhoneNumberMatcher(text[w_start:w_end], region, leniency=Leniency.VALID):
+            s, e = w_start + match.start, w_start + match.end
+            if excluded(s, e) or _GROUPED_COUNT.match(match.raw_string):
+                continue
+            found.append((match.raw_string, e164(match.number), (s, e)))
     for glued in _GLUED.finditer(text):
         s, e = glued.span(1)
         if excluded(s, e) or any(s < fe and fs < e for _, _, (fs, fe) in found):

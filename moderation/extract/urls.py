@@ -19,6 +19,8 @@ _WWW = re.compile(rf"(?<![\w.@-])www\d{{0,3}}\.(?:{_LABEL}\.)*[a-z]{{2,24}}(?![a
 _TRAILING_ENTITY = re.compile(r"&(?:gt|lt|quot|apos|nbsp|#\d{1,6}|#x[0-9a-f]{1,6});$",
                               re.IGNORECASE)
 _TRAILING = ".,;:!?*'\"”’)]}>"
+# A bare host needs a dot between a word character and a letter ("mskcc.org").
+_DOTTED_WORD = re.compile(r"\.(?<=[^\W_]\.)(?=[^\W\d_])")
 
 
 def bare_domain_regex(tlds: Iterable[str]) -> re.Pattern[str]:
@@ -78,11 +80,19 @@ class UrlFinder:
 
     def find(self, text: str) -> list[tuple[str, Span]]:
         """Links in order of appearance, each once, with its span."""
-        if "." not in text and "://" not in text:
-            return []
         found: list[tuple[str, Span]] = []
         taken: list[Span] = []
-        for regex, check_case in ((_SCHEMED, False), (_WWW, False), (self._bare, True)):
+        low = text.lower()
+        passes = []
+        if "://" in low:
+            passes.append((_SCHEMED, False))
+        if "www" in low:
+            passes.append((_WWW, False))
+        if _DOTTED_WORD.search(text):
+            passes.append((self._bare, True))
+        if not passes:
+            return []
+        for regex, check_case in passes:
             for m in regex.finditer(text):
                 start = m.start()
                 if any(s <= start < e for s, e in taken):

@@ -55,8 +55,7 @@ def question_cond(wanted: bool) -> Cond:
     """Holds on the sentences of the unit that are (or are not) questions."""
 
     def evaluate(doc: Doc, start: int, end: int) -> list[Span]:
-        return [(s.start, s.end) for s in doc.sentences
-                if s.start >= start and s.end <= end and s.is_question == wanted]
+        return [(s.start, s.end) for s in doc.sentences_in(start, end) if s.is_question == wanted]
 
     return Cond("question", f"question: {str(wanted).lower()}", COST_QUESTION, evaluate)
 
@@ -105,14 +104,15 @@ def all_cond(children: list[Cond]) -> Cond:
 
 
 def any_cond(children: list[Cond]) -> Cond:
-    """Holds when at least one child holds; gives the spans of those that do."""
+    """Holds when at least one child holds; gives the spans of the cheapest that does."""
     ordered = sorted(children, key=lambda c: c.cost)
 
     def evaluate(doc: Doc, start: int, end: int) -> list[Span]:
-        out: list[Span] = []
         for child in ordered:
-            out.extend(child.evaluate(doc, start, end))
-        return out
+            spans = child.evaluate(doc, start, end)
+            if spans:
+                return spans
+        return []
 
     gate: tuple[str, ...] = ()
     if children and all(c.kind == "terms" for c in children):
@@ -124,9 +124,11 @@ def sentence_cond(children: list[Cond]) -> Cond:
     """Holds on the sentences of the unit in which every child holds together."""
     inner = all_cond(children)
 
+    gate = inner.term_lists
+
     def evaluate(doc: Doc, start: int, end: int) -> list[Span]:
         out: list[Span] = []
-        for sent in doc.sentences:
+        for sent in doc.sentences_with(gate):
             if sent.start >= start and sent.end <= end:
                 spans = inner.evaluate(doc, sent.start, sent.end)
                 if spans:
@@ -215,7 +217,7 @@ class CompiledRule:
                 return None
             s, e = self._primary_span(doc, evidence)
         else:
-            for sent in doc.sentences:
+            for sent in doc.sentences_with(self.gates[0] if self.gates else ()):
                 evidence = self.match_unit(doc, sent.start, sent.end)
                 if evidence is not None:
                     real = [sp for sp in evidence if sp[1] > sp[0]] or [(sent.start, sent.end)]

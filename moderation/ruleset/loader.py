@@ -164,12 +164,64 @@ def _read(path: Path, shown: str, model: type[BaseModel],
         return None
 
 
-def _term_regex(term: str) -> str:
+_END = ""
+
+
+def _term_tokens(term: str) -> list[str]:
+    """A term as regex tokens: escaped characters, \\s+ between words, \\w* for a final *."""
     body = term.strip()
     prefix = body.endswith("*")
-    words = body.rstrip("*").split()
-    rx = r"\s+".join(re.escape(w.translate(_CURLY).lower()) for w in words)
-    return rx + (r"\w*" if prefix else "")
+    tokens: list[str] = []
+    for i, word in enumerate(body.rstrip("*").split()):
+        if i:
+            tokens.append(r"\s+")
+        tokens.extend(re.escape(ch) for ch in word.translate(_CURLY).lower())
+    if prefix:
+        tokens.append(r"\w*")
+    return tokens
+
+
+def trie_regex(terms: Iterable[str]) -> str:
+    """One regex for many terms, shared prefixes factored out so that it runs fast."""
+    trie: dict[str, Any] = {}
+    for term in terms:
+        node = trie
+        for token in _term_tokens(term):
+            node = node.setdefault(token, {})
+        node[_END] = {}
+
+    def emit(node: dict[str, Any]) -> str:
+        ends = _END in node
+        branches = [token + emit(child) for token, child in sorted(node.items()) if token]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if ends:
+            return f"(?:{body})?"
+        return body
+
+    return "(?:" + emit(trie) + ")"
+
+
+def lowercase_pattern(pattern: str) -> str:
+    """Lower-case a regular expression's literals, leaving escapes such as \\S alone."""
+    out: list[str] = []
+    i = 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\" and i + 1 < len(pattern):
+            if pattern[i + 1] == "N" and i + 2 < len(pattern) and pattern[i + 2] == "{":
+                close = pattern.find("}", i)
+                close = len(pattern) - 1 if close < 0 else close
+                out.append(pattern[i:close + 1])
+                i = close + 1
+                continue
+            out.append(pattern[i:i + 2])
+            i += 2
+            continue
+        out.append(ch.lower())
+        i += 1
+    return "".join(out)
 
 
 class _Compiler:
@@ -178,13 +230,14 @@ class _Compiler:
     def __init__(self, lexicons: dict[str, list[str]], problems: list[Problem]):
         self.lexicons = lexicons
         self.problems = problems
-        self.term_lists: dict[str, list[str]] = {f"@{k}": v for k, v in lexicons.items()}
+        # Only lexicons that a condition names go into the term index; those used only
+        # inside patterns or by the question feature are not scanned for.
+        self.term_lists: dict[str, list[str]] = {}
         self._regex_cache: dict[str, str] = {}
 
     def lexicon_regex(self, name: str) -> str:
         if name not in self._regex_cache:
-            alts = sorted((_term_regex(t) for t in self.lexicons[name]), key=len, reverse=True)
-            self._regex_cache[name] = "(?:" + "|".join(alts) + ")"
+            self._regex_cache[name] = trie_regex(self.lexicons[name])
         return self._regex_cache[name]
 
     def condition(self, cond: Condition, src: RuleSource, path: tuple[Any, ...]) -> C.Cond | None:
@@ -208,9 +261,13 @@ class _Compiler:
             if unknown:
                 fail("lexicon", f"unknown lexicon '{unknown[0]}'{_suggest(unknown[0], self.lexicons)}")
                 return None
+            for n in names:
+                self.term_lists[f"@{n}"] = self.lexicons[n]
             return C.terms_cond(tuple(f"@{n}" for n in names), f"lexicon: {', '.join(names)}")
         if cond.pattern is not None:
-            source = cond.pattern.translate(_CURLY)
+            # Patterns run on the lower-cased text, so they are lower-cased too (which is
+            # much faster than re.IGNORECASE); escapes such as \S keep their case.
+            source = lowercase_pattern(cond.pattern.translate(_CURLY))
             missing = [n for n in _LEXICON_REF.findall(source) if n not in self.lexicons]
             if missing:
                 fail("pattern", f"unknown lexicon '{{{missing[0]}}}' in pattern"
@@ -218,7 +275,7 @@ class _Compiler:
                 return None
             expanded = _LEXICON_REF.sub(lambda m: self.lexicon_regex(m.group(1)), source)
             try:
-                regex = re.compile(expanded, re.IGNORECASE)
+                regex = re.compile(expanded)
             except re.error as exc:
                 fail("pattern", f"regular expression does not compile: {exc}")
                 return None
