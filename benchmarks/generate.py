@@ -26,27 +26,54 @@ FILLER = ["the weather has been strange", "we drove up to the city last week",
           "the nurses were kind to everyone", "our town has a small clinic",
           "I shared the link with my book club", "it took a while to find this page",
           "the research seems complicated", "we have been following the news closely"]
-SENTENCES = [
-    "Do you have any hope for {cond} patients?",
-    "How long will the clinical trials for {cond} take?",
-    "Is this treatment being considered for young children with {cond}?",
-    "I was diagnosed with {cond} in {year} and I am on {treat} now.",
-    "My {rel} has {cond} and is getting {treat}. Would this therapy help?",
-    "Please let me know if there is a trial near Chicago.",
-    "Thank you for dedicating your lives to finding a cure.",
-    "Great job! Keep up the great research.",
-    "Congratulations to the whole team, this is wonderful news.",
-    "I lost my {rel} to {cond} in {year}. I miss them every day.",
-    "So sorry for your loss, my thoughts are with your family.",
-    "This is a huge breakthrough for people with {cond}.",
-    "My {rel} passed away last spring after a long fight.",
-    "Can this approach work for {cond} as well?",
-    "I hope the study gets the funding it needs.",
-    "We are at the beginning of a new era in medicine.",
-    "It is refreshing to hear good news these days.",
-    "Honestly {filler}.",
-    "Anyway, {filler}, so that is my story.",
+# Each comment has one main intent (a couple of sentences of it) and everyday talk around
+# it, as real comments do; KINDS gives the intents and how often each occurs.
+KINDS = {
+    "question": (0.25, [
+        "Do you have any hope for {cond} patients?",
+        "How long will the clinical trials for {cond} take?",
+        "Is this treatment being considered for young children with {cond}?",
+        "Can this approach work for {cond} as well?",
+        "Are there any similar studies planned for {cond}?"]),
+    "personal": (0.20, [
+        "I was diagnosed with {cond} in {year} and I am on {treat} now.",
+        "My {rel} has {cond} and is getting {treat}. Would this therapy help?",
+        "Please let me know if there is a trial near Chicago.",
+        "I have had {treat} twice and the {cond} came back. What should I do?"]),
+    "thanks": (0.25, [
+        "Thank you for dedicating your lives to finding a cure.",
+        "Great job! Keep up the great research.",
+        "Congratulations to the whole team, this is wonderful news.",
+        "This is a huge breakthrough for people with {cond}.",
+        "It is refreshing to hear good news these days."]),
+    "condolence": (0.10, [
+        "I lost my {rel} to {cond} in {year}. I miss them every day.",
+        "So sorry for your loss, my thoughts are with your family.",
+        "My {rel} passed away last spring after a long fight."]),
+    "chatter": (0.20, [
+        "I hope the study gets the funding it needs.",
+        "We are at the beginning of a new era in medicine.",
+        "Look up cancer vaccines and follow the progress."]),
+}
+FILLER = [
+    "Honestly the weather has been strange all week.",
+    "We drove up to the city last week to see family.",
+    "My neighbour told me about this article yesterday.",
+    "I read the whole post twice before writing this.",
+    "The nurses were kind to everyone in the waiting room.",
+    "Our town only has a small clinic and a pharmacy.",
+    "I shared the link with my book club and they loved it.",
+    "It took a while to find this page on my phone.",
+    "The research seems complicated but the article explains it well.",
+    "We have been following the news closely since the spring.",
+    "Anyway that is my story and I wanted to share it.",
+    "Sorry for the long comment, I do not write online much.",
+    "My kids helped me set up this account so I could write.",
+    "We moved to Florida a few years ago and like it there.",
+    "I work nights so I read these articles early in the morning.",
 ]
+NAMES = list(KINDS)
+WEIGHTS = [KINDS[k][0] for k in NAMES]
 PHONES = ["800-525-2225", "(212) 639-5279", "212.639.5279", "+1 646 555 0199", "1-800-422-6237",
           "917 386 0143", "+44 20 7946 0958", "(718) 220-3456", "646-888-4000", "2126395279"]
 DECOYS = ["on oct 27th 2012", "on 2012-10-27", "on 03/27/2011", "in trial 09-036",
@@ -60,12 +87,16 @@ LINKS = ["http://www.mskcc.org/cancer-care/trial/09-036", "mskcc.org/cancer-care
 def make_comment(rng: random.Random, index: int) -> dict[str, object]:
     """One synthetic comment record."""
     target = rng.randint(20, 120)
-    words: list[str] = []
+    kind = rng.choices(NAMES, WEIGHTS)[0]
+    pool = KINDS[kind][1]
+    fill = dict(cond=rng.choice(CONDITIONS), rel=rng.choice(RELATIVES),
+                treat=rng.choice(TREATMENTS), year=rng.randint(1995, 2013))
+    sentences = [s.format(**fill) for s in rng.sample(pool, k=min(len(pool), rng.randint(1, 2)))]
+    words = " ".join(sentences).split()
     while len(words) < target:
-        sentence = rng.choice(SENTENCES).format(
-            cond=rng.choice(CONDITIONS), rel=rng.choice(RELATIVES), treat=rng.choice(TREATMENTS),
-            year=rng.randint(1995, 2013), filler=rng.choice(FILLER))
-        words.extend(sentence.split())
+        at = rng.randint(0, len(sentences))
+        sentences.insert(at, rng.choice(FILLER))
+        words = " ".join(sentences).split()
     roll = rng.random()
     if roll < 0.10:
         words.insert(rng.randint(0, len(words)), f"call {rng.choice(PHONES)}")

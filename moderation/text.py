@@ -61,13 +61,26 @@ _BOUNDARY_CHAR = re.compile(r"[.!?\u2026\n]")
 _LAST_WORD = re.compile(r"([\w.]+)$")
 
 
-@dataclass(frozen=True, slots=True)
 class Sentence:
-    """A sentence's span in the comment and whether it asks something."""
+    """A sentence's span in the comment and, asked for lazily, whether it asks something."""
 
-    start: int
-    end: int
-    is_question: bool
+    __slots__ = ("start", "end", "_doc", "_question")
+
+    def __init__(self, start: int, end: int, doc: Doc):
+        self.start = start
+        self.end = end
+        self._doc = doc
+        self._question: bool | None = None
+
+    @property
+    def is_question(self) -> bool:
+        """True when the sentence ends with a question mark or opens like a question."""
+        if self._question is None:
+            self._question = self._doc._is_question(self.start, self.end)
+        return self._question
+
+    def __repr__(self) -> str:
+        return f"Sentence({self.start}, {self.end})"
 
 
 def split_sentences(text: str) -> list[Span]:
@@ -274,14 +287,15 @@ class Doc:
     def sentences(self) -> list[Sentence]:
         """The sentences, each marked as a question or not."""
         if self._sentences is None:
-            self._sentences = [Sentence(s, e, self._is_question(s, e))
-                               for s, e in split_sentences(self.text)]
+            self._sentences = [Sentence(s, e, self) for s, e in split_sentences(self.text)]
             self._starts = [sent.start for sent in self._sentences]
         return self._sentences
 
     def sentences_in(self, start: int, end: int) -> list[Sentence]:
         """The sentences that lie within [start, end)."""
         sents = self.sentences
+        if start == 0 and end >= len(self.text):
+            return sents
         i = bisect_right(self._starts, start) - 1
         i = max(i, 0)
         out = []

@@ -26,6 +26,7 @@ def digit_count(text: str) -> int:
 
 
 _CONTEXT = 24
+_TEN_DIGITS = re.compile(r"\d{10}")
 
 
 def _windows(runs: list[Span], length: int) -> list[Span]:
@@ -79,7 +80,9 @@ def find_phones(text: str, region: str, min_digits: int = 7,
             if excluded(s, e) or _GROUPED_COUNT.match(match.raw_string):
                 continue
             found.append((match.raw_string, e164(match.number), (s, e)))
-    for glued in _GLUED.finditer(text):
+    long_runs = [span for span in runs if _TEN_DIGITS.search(text, span[0], span[1])]
+    for glued in (g for w in _windows(long_runs, len(text))
+                  for g in _GLUED.finditer(text, w[0], w[1])):
         s, e = glued.span(1)
         if excluded(s, e) or any(s < fe and fs < e for _, _, (fs, fe) in found):
             continue

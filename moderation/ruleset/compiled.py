@@ -55,7 +55,11 @@ def question_cond(wanted: bool) -> Cond:
     """Holds on the sentences of the unit that are (or are not) questions."""
 
     def evaluate(doc: Doc, start: int, end: int) -> list[Span]:
-        return [(s.start, s.end) for s in doc.sentences_in(start, end) if s.is_question == wanted]
+        # The first such sentence is evidence enough; the rest are not examined.
+        for sent in doc.sentences_in(start, end):
+            if sent.is_question == wanted:
+                return [(sent.start, sent.end)]
+        return []
 
     return Cond("question", f"question: {str(wanted).lower()}", COST_QUESTION, evaluate)
 
@@ -177,12 +181,16 @@ class CompiledRule:
         self.gates = [c.term_lists for c in self.all if c.term_lists]
         if self.any and all(c.term_lists for c in self.any):
             self.gates.append(tuple(lid for c in self.any for lid in c.term_lists))
+        self._gate_sets = [frozenset(g) for g in self.gates]
         self._primary = (self.all or self.any)[0] if (self.all or self.any) else None
 
     def passes_gates(self, doc: Doc) -> bool:
         """Cheap pre-check on the comment's term hits."""
-        hits = doc.hits
-        return all(any(lid in hits for lid in gate) for gate in self.gates)
+        keys = doc.hits.keys()
+        for gate in self._gate_sets:
+            if keys.isdisjoint(gate):
+                return False
+        return True
 
     def match_unit(self, doc: Doc, start: int, end: int) -> list[Span] | None:
         """The evidence spans if the rule holds on [start, end), else None."""
