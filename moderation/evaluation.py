@@ -90,7 +90,7 @@ def load_labelled(paths: Sequence[str]) -> Iterable[tuple[str, int, dict[str, An
     """Yield (file, line, record) from labelled JSONL files."""
     for path in paths:
         try:
-            handle = Path(path).open(encoding="utf-8")
+            handle = Path(path).open(encoding="utf-8")  # noqa: SIM115  (closed just below)
         except OSError as exc:
             raise InputFormatError(f"{path}: cannot open: {exc.strerror}") from None
         with handle:

@@ -8,9 +8,9 @@ and cached, so a comment that no rule needs tagging is never tagged.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from bisect import bisect_right
 from functools import cached_property
 from typing import Any
 
@@ -41,9 +41,9 @@ def is_word_char(ch: str) -> bool:
 
 
 _ABBREVIATIONS = frozenset(
-    "dr mr mrs ms st vs etc eg ie no jr sr prof dept approx fig inc ltd co mt ft "
-    "jan feb mar apr jun jul aug sep sept oct nov dec mon tue wed thu fri sat sun u.s "
-    "e.g i.e a.m p.m".split()
+    "dr mr mrs ms st vs etc eg ie no jr sr prof dept approx fig inc ltd co mt ft jan feb "  # noqa: SIM905
+    "mar apr jun jul aug sep sept oct nov dec mon tue wed thu fri sat sun u.s e.g i.e a.m "
+    "p.m".split()
 )
 
 # A sentence ends at . ! ? or an ellipsis followed by space; at ? or ! glued to the next
@@ -181,10 +181,7 @@ class TermIndex:
             padded = " " + word_view(norm) + " "
             for end, (length, is_prefix, ids) in self._words.iter(padded):
                 start = end - length + 1  # in norm: the padding space sits at start - 1
-                if is_prefix:
-                    stop = padded.find(" ", end + 1) - 1
-                else:
-                    stop = end - 1
+                stop = padded.find(" ", end + 1) - 1 if is_prefix else end - 1
                 span = (start, stop)
                 for list_id in ids:
                     bucket = hits.get(list_id)
@@ -365,7 +362,7 @@ class Doc:
 
 # Exclamations that open like questions: "what a day", "how nice".
 _HOW_QUESTION = (
-    "do does did can could would will should is are was were long much many often soon "
+    "do does did can could would will should is are was were long much many often soon "  # noqa: SIM905
     "to about come far old big bad likely common effective safe".split()
 )
 

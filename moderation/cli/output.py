@@ -18,6 +18,9 @@ CSV_COLUMNS = ["id", "labels", "reply_template", "urgent", "urls", "phones", "em
 class VerdictWriter:
     """Base: write one verdict at a time, then close."""
 
+    def __init__(self, out: TextIO):
+        self.out = out
+
     def write(self, comment: Comment, verdict: Verdict) -> None:
         raise NotImplementedError
 

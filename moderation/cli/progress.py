@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 from rich.console import Console
 from rich.progress import (
@@ -26,10 +26,8 @@ def byte_progress(paths: Sequence[str]) -> Iterator[Callable[[int], None] | None
         return
     total = 0
     for path in paths:
-        try:
+        with suppress(OSError):
             total += os.path.getsize(path)
-        except OSError:
-            pass
     console = Console(file=sys.stderr)
     columns = [TextColumn("classifying"), BarColumn(), DownloadColumn(),
                TransferSpeedColumn(), TimeRemainingColumn()]

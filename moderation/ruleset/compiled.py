@@ -187,10 +187,7 @@ class CompiledRule:
     def passes_gates(self, doc: Doc) -> bool:
         """Cheap pre-check on the comment's term hits."""
         keys = doc.hits.keys()
-        for gate in self._gate_sets:
-            if keys.isdisjoint(gate):
-                return False
-        return True
+        return all(not keys.isdisjoint(gate) for gate in self._gate_sets)
 
     def match_unit(self, doc: Doc, start: int, end: int) -> list[Span] | None:
         """The evidence spans if the rule holds on [start, end), else None."""

@@ -7,7 +7,7 @@ import hashlib
 import os
 import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -232,7 +232,7 @@ class _Compiler:
         self.problems = problems
         # Only lexicons that a condition names go into the term index; those used only
         # inside patterns or by the question feature are not scanned for.
-        self.term_lists: dict[str, list[str]] = {}
+        self.term_lists: dict[str, Sequence[str]] = {}
         self._regex_cache: dict[str, str] = {}
 
     def lexicon_regex(self, name: str) -> str:
@@ -259,7 +259,8 @@ class _Compiler:
             names = [cond.lexicon] if isinstance(cond.lexicon, str) else cond.lexicon
             unknown = [n for n in names if n not in self.lexicons]
             if unknown:
-                fail("lexicon", f"unknown lexicon '{unknown[0]}'{_suggest(unknown[0], self.lexicons)}")
+                hint = _suggest(unknown[0], self.lexicons)
+                fail("lexicon", f"unknown lexicon '{unknown[0]}'{hint}")
                 return None
             for n in names:
                 self.term_lists[f"@{n}"] = self.lexicons[n]
@@ -440,15 +441,16 @@ def load_ruleset(directory: str | os.PathLike[str] | None = None,
     disabled_set = frozenset(disabled)
     unknown_disabled = sorted(disabled_set - set(sources))
     if unknown_disabled and not problems:
-        raise ModerationError(f"cannot disable unknown rule code(s): {', '.join(unknown_disabled)}")
+        raise ModerationError("cannot disable unknown rule code(s): "
+                              + ", ".join(unknown_disabled))
 
     compiler = _Compiler(lexicons, problems)
     compiled: dict[str, list[C.CompiledRule]] = {}
     for code, src in sources.items():
-        rule = compiler.rule(src)
-        if rule is None or not src.rule.enabled or code in disabled_set:
+        compiled_rule = compiler.rule(src)
+        if compiled_rule is None or not src.rule.enabled or code in disabled_set:
             continue
-        compiled.setdefault(src.stage, []).append(rule)
+        compiled.setdefault(src.stage, []).append(compiled_rule)
 
     # replies.yaml
     for tid, template in replies_file.templates.items():
