@@ -367,6 +367,11 @@ _HOW_QUESTION = (
 )
 
 
+_HAVE_FORMS = frozenset({"has", "have", "had", "hasn't", "haven't", "hadn't"})
+_HAVE_SUBJECTS = ("anyone", "anybody", "someone", "you", "they", "he", "she", "it", "we", "i",
+                  "there", "this", "that", "u", "y'all", "any")
+
+
 def _alternation(words: Iterable[str]) -> str:
     return "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True)) or "(?!)"
 
@@ -388,7 +393,11 @@ def question_opening_regex(wh_words: Iterable[str], auxiliaries: Iterable[str],
     wh_part = (rf"(?:(?:{_alternation(wh_phrases)})(?![\w'])"
                rf"|(?!what{sep}an?(?![\w']))(?!how{sep}(?!(?:{_alternation(_HOW_QUESTION)})"
                rf"(?![\w'])))(?:{_alternation(wh)}){sep}{word}{sep}{word})")
-    aux_part = rf"(?:{_alternation(auxiliaries)}){sep}(?:{_alternation(subjects)})(?![\w'])"
+    # "has/have/had" open statements too ("had the best time"): only pronouns after them.
+    have = [a for a in auxiliaries if a in _HAVE_FORMS]
+    others = [a for a in auxiliaries if a not in _HAVE_FORMS]
+    aux_part = (rf"(?:(?:{_alternation(others)}){sep}(?:{_alternation(subjects)})"
+                rf"|(?:{_alternation(have)}){sep}(?:{_alternation(_HAVE_SUBJECTS)}))(?![\w'])")
     return re.compile(rf"(?:^|[,;:]\s+|\s+-+\s+)[^\w']*{lead}(?:{wh_part}|{aux_part})")
 
 

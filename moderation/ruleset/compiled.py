@@ -170,6 +170,7 @@ class CompiledRule:
     all: list[Cond]
     any: list[Cond]
     none: list[Cond]
+    unless: list[Cond]
     veto: bool
     score: float
     gates: list[tuple[str, ...]] = field(default_factory=list)
@@ -216,6 +217,10 @@ class CompiledRule:
         """The finding this rule gives on the comment, or None."""
         if not self.passes_gates(doc):
             return None
+        whole = len(doc.text)
+        for cond in self.unless:
+            if cond.evaluate(doc, 0, whole):
+                return None
         if self.scope == "comment":
             evidence = self.match_unit(doc, 0, len(doc.text))
             if evidence is None:

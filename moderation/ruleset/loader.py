@@ -312,7 +312,7 @@ class _Compiler:
     def rule(self, src: RuleSource) -> C.CompiledRule | None:
         groups: dict[str, list[C.Cond]] = {}
         ok = True
-        for key in ("all", "any", "none"):
+        for key in ("all", "any", "none", "unless"):
             conds = getattr(src.rule, key)
             compiled = [self.condition(c, src, src.path + (key, i)) for i, c in enumerate(conds)]
             ok = ok and all(c is not None for c in compiled)
@@ -322,7 +322,7 @@ class _Compiler:
         return C.CompiledRule(
             code=src.rule.code, label=src.label, description=src.rule.description,
             scope=src.rule.scope, all=groups["all"], any=groups["any"], none=groups["none"],
-            veto=src.rule.veto, score=src.rule.score,
+            unless=groups["unless"], veto=src.rule.veto, score=src.rule.score,
         )
 
 

@@ -166,6 +166,7 @@ class Rule(Strict):
     all: list[Condition] = []
     any: list[Condition] = []
     none: list[Condition] = []
+    unless: list[Condition] = []
     veto: bool = False
     score: float = Field(default=1.0, ge=0, le=1)
     enabled: bool = True
