@@ -390,15 +390,22 @@ def question_opening_regex(wh_words: Iterable[str], auxiliaries: Iterable[str],
     wh = [w for w in wh_words if " " not in w]
     wh_phrases = [w for w in wh_words if " " in w]
     lead = rf"(?:(?:{_alternation(lead_ins)}){sep}){{0,3}}"
-    wh_part = (rf"(?:(?:{_alternation(wh_phrases)})(?![\w'])"
-               rf"|(?!what{sep}an?(?![\w']))(?!how{sep}(?!(?:{_alternation(_HOW_QUESTION)})"
-               rf"(?![\w'])))(?:{_alternation(wh)}){sep}{word}{sep}{word})")
+    def wh_part(words: list[str]) -> str:
+        return (rf"(?:(?:{_alternation(wh_phrases)})(?![\w'])"
+                rf"|(?!what{sep}an?(?![\w']))(?!how{sep}(?!(?:{_alternation(_HOW_QUESTION)})"
+                rf"(?![\w'])))(?:{_alternation(words)}){sep}{word}{sep}{word})")
+
+    # After a comma, "which", "who", "where" and "when" usually start a relative
+    # clause ("the site, which would ..."), so only what/how/why open a question there.
+    inner_wh = [w for w in wh if w.split("'")[0] in ("what", "whats", "how", "hows", "why")]
     # "has/have/had" open statements too ("had the best time"): only pronouns after them.
     have = [a for a in auxiliaries if a in _HAVE_FORMS]
     others = [a for a in auxiliaries if a not in _HAVE_FORMS]
     aux_part = (rf"(?:(?:{_alternation(others)}){sep}(?:{_alternation(subjects)})"
                 rf"|(?:{_alternation(have)}){sep}(?:{_alternation(_HAVE_SUBJECTS)}))(?![\w'])")
-    return re.compile(rf"(?:^|[,;:]\s+|\s+-+\s+)[^\w']*{lead}(?:{wh_part}|{aux_part})")
+    return re.compile(
+        rf"(?:^[^\w']*{lead}(?:{wh_part(wh)}|{aux_part})"
+        rf"|(?:[,;:]\s+|\s+-+\s+)[^\w']*{lead}(?:{wh_part(inner_wh)}|{aux_part}))")
 
 
 def in_range(spans: Iterable[Span], start: int, end: int) -> list[Span]:
