@@ -138,8 +138,10 @@ def word_view(norm: str) -> str:
 class TermIndex:
     """Finds every listed word or phrase in one pass, at Unicode word boundaries.
 
-    A term ending in ``*`` matches any ending ("diagnos*" finds "diagnosed").
-    Matching is case-insensitive and treats curly and straight quotes alike.
+    A term ending in ``*`` matches any ending ("diagnos*" finds "diagnosed"); a term
+    starting with ``*`` matches any word of at least three more letters with that ending
+    ("*itis" finds "arthritis"). Matching is case-insensitive and treats curly and
+    straight quotes alike.
 
     Terms made of words are looked up, padded with spaces, in a view of the text where
     every non-word character is a space, so the automaton only reports whole words
@@ -150,8 +152,14 @@ class TermIndex:
     def __init__(self, lists: dict[str, Sequence[str]]):
         words: dict[str, list[str]] = {}
         raw: dict[str, list[tuple[str, bool]]] = {}
+        endings: dict[str, list[str]] = {}
         for list_id, terms in lists.items():
             for term in terms:
+                if term.startswith("*"):
+                    ending = normalise(term.strip("*").strip())
+                    if ending:
+                        endings.setdefault(list_id, []).append(ending)
+                    continue
                 is_prefix = term.endswith("*")
                 key = " ".join(normalise(term.rstrip("*")).split())
                 if not key:
@@ -172,7 +180,11 @@ class TermIndex:
             self._words.make_automaton()
         if raw:
             self._raw.make_automaton()
-        self.size = len(words) + len(raw)
+        self._endings = [(lid, tuple(sorted(set(alts)))) for lid, alts in endings.items()]
+        self._shortest_word = 3 + min((len(e) for a in endings.values() for e in a), default=3)
+        self._long_word = re.compile(rf"[^\W\d_]{{{self._shortest_word},}}")
+        self._long_ascii_word = re.compile(rf"[a-z]{{{self._shortest_word},}}")
+        self.size = len(words) + len(raw) + sum(len(a) for a in endings.values())
 
     def scan(self, norm: str) -> dict[str, list[Span]]:
         """Map each list id to the spans of its terms in the normalised text."""
@@ -191,9 +203,21 @@ class TermIndex:
                         bucket.append(span)
         if self._has_raw:
             self._scan_raw(norm, hits)
+        if self._endings:
+            self._scan_endings(norm, hits)
         for bucket in hits.values():
             bucket.sort()
         return hits
+
+    def _scan_endings(self, norm: str, hits: dict[str, list[Span]]) -> None:
+        # Long words only, then a C-level endswith over each list's endings.
+        finder = self._long_ascii_word if norm.isascii() else self._long_word
+        for m in finder.finditer(norm):
+            word = m.group()
+            for list_id, ends in self._endings:
+                if word.endswith(ends) and any(
+                        word.endswith(e) and len(word) - len(e) >= 3 for e in ends):
+                    hits.setdefault(list_id, []).append(m.span())
 
     def _scan_raw(self, norm: str, hits: dict[str, list[Span]]) -> None:
         n = len(norm)

@@ -168,10 +168,15 @@ _END = ""
 
 
 def _term_tokens(term: str) -> list[str]:
-    """A term as regex tokens: escaped characters, \\s+ between words, \\w* for a final *."""
+    """A term as regex tokens: escaped characters, \\s+ between words, \\w* for a final *
+    and three or more letters for a leading * (a word ending)."""
     body = term.strip()
     prefix = body.endswith("*")
     tokens: list[str] = []
+    if body.startswith("*"):
+        tokens.append(r"(?<![^\W_])[^\W\d_]{3,}")
+        body = body.lstrip("*")
+        prefix = False
     for i, word in enumerate(body.rstrip("*").split()):
         if i:
             tokens.append(r"\s+")
