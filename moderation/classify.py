@@ -21,13 +21,14 @@ class Summary:
 
 def classify_records(pipeline: Pipeline, records: Iterable[Record],
                      on_verdict: Callable[[Comment, Verdict], None],
-                     on_rejected: Callable[[Rejected], None]) -> Summary:
+                     on_rejected: Callable[[Rejected], None],
+                     exhaustive: bool = False) -> Summary:
     """Classify each record as it arrives; memory does not grow with the input."""
     summary = Summary()
     for record in records:
         summary.read += 1
         if isinstance(record, Located):
-            on_verdict(record.comment, pipeline.classify(record.comment))
+            on_verdict(record.comment, pipeline.classify(record.comment, exhaustive))
             summary.classified += 1
         else:
             on_rejected(record)

@@ -107,8 +107,11 @@ def load_labelled(paths: Sequence[str]) -> Iterable[tuple[str, int, dict[str, An
                 yield path, number, record
 
 
-def evaluate(pipeline: Pipeline, paths: Sequence[str]) -> Report:
-    """Classify every labelled record and compare with its truth."""
+def evaluate(pipeline: Pipeline, paths: Sequence[str], exhaustive: bool = False) -> Report:
+    """Classify every labelled record and compare with its truth.
+
+    With `exhaustive`, every rule runs, so the misses list every rule that fired.
+    """
     labels = [label for label in pipeline.ruleset.labels.precedence if label in LABELS] + [
         label for label in pipeline.ruleset.labels.precedence if label not in LABELS]
     scores = {name: Score(name, "label") for name in labels}
@@ -117,7 +120,7 @@ def evaluate(pipeline: Pipeline, paths: Sequence[str]) -> Report:
     count = 0
     for path, number, record in load_labelled(paths):
         comment = comment_from_mapping(record, path, number)
-        verdict = pipeline.classify(comment)
+        verdict = pipeline.classify(comment, exhaustive)
         count += 1
         truth = set(record["labels"])
         got = set(verdict.labels)

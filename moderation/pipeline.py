@@ -30,6 +30,27 @@ class Pipeline:
                 )
             provided |= stage.provides
         self.replies = ReplyBook(ruleset.replies.templates, ruleset.site)
+        self._skippable = self._suppressions()
+
+    def _suppressions(self) -> list[frozenset[str]]:
+        """For each stage, the labels whose presence makes the stage pointless.
+
+        A stage whose every label is suppressed by a label already settled by earlier
+        stages (none of the later stages can veto it) cannot change the verdict.
+        """
+        specs = self.ruleset.labels.labels
+        out: list[frozenset[str]] = []
+        for i, stage in enumerate(self.stages):
+            labels = {r.label for r in getattr(stage, "rules", [])}
+            if not labels:
+                out.append(frozenset())
+                continue
+            later_vetoes = {r.label for st in self.stages[i + 1:]
+                            for r in getattr(st, "rules", []) if r.veto}
+            common = set.intersection(*(set(specs[lb].suppressed_by) if lb in specs else set()
+                                        for lb in labels))
+            out.append(frozenset(common - later_vetoes))
+        return out
 
     @classmethod
     def from_directory(cls, rules_dir: str | None = None, region: str | None = None,
@@ -42,16 +63,27 @@ class Pipeline:
         rs = self.ruleset
         return Doc(text, rs.index, rs.cues, rs.analysers)
 
-    def classify(self, comment: Comment) -> Verdict:
-        """The verdict for one comment."""
+    def classify(self, comment: Comment, exhaustive: bool = False) -> Verdict:
+        """The verdict for one comment.
+
+        By default rules that cannot change the verdict are skipped, so each label shows
+        the first rule that gave it; `exhaustive` evaluates every rule and reports every
+        finding (slower; for explanations and rule statistics).
+        """
         doc = self.doc(comment.text)
         region = (comment.region or self.region).upper()
         findings: list[Finding] = []
         flags: list[Flag] = []
         entities = Entities()
-        for stage in self.stages:
-            out = stage.run(doc, comment, region)
+        present: set[str] = set()
+        for stage, skip_if in zip(self.stages, self._skippable, strict=True):
+            if not exhaustive and skip_if and not present.isdisjoint(skip_if):
+                continue
+            out = stage.run(doc, comment, region, exhaustive)
             findings.extend(out.findings)
+            if out.findings:
+                vetoed = {f.label for f in findings if f.veto}
+                present = {f.label for f in findings if not f.veto} - vetoed
             flags.extend(out.flags)
             if out.entities is not None:
                 entities = out.entities

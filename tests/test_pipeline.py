@@ -130,3 +130,15 @@ def test_to_record_has_the_contract_shape(pipeline) -> None:
     assert {"id", "labels", "reply_template", "urls", "phones", "emails", "evidence"} <= set(record)
     assert record["phones"] == [{"raw": "800-525-2225", "e164": "+18005252225"}]
     assert record["labels"] == sorted(record["labels"])
+
+
+def test_exhaustive_mode_reports_every_rule_and_the_same_labels(pipeline) -> None:
+    for record in SEED_RECORDS:
+        comment = _comment(record)
+        fast, full = pipeline.classify(comment), pipeline.classify(comment, exhaustive=True)
+        assert fast.labels == full.labels and fast.reply == full.reply
+        assert {f.rule for f in fast.findings} <= {f.rule for f in full.findings}
+    text = "Great job! Keep up the great research. Thank you for your hard work."
+    full = pipeline.classify(Comment(id="x", text=text), exhaustive=True)
+    fast = pipeline.classify(Comment(id="x", text=text))
+    assert len({f.rule for f in full.findings}) > len({f.rule for f in fast.findings}) == 1

@@ -41,10 +41,14 @@ def _columns(values: tuple[str, ...]) -> dict[str, str]:
               help="CSV: read FIELD from COLUMN, e.g. --column text=body.")
 @click.option("--rejects", type=click.Path(dir_okay=False), default=None,
               help="Also write rejected records as JSONL to this file.")
+@click.option("--all-rules", is_flag=True,
+              help="Evaluate every rule and report every finding, not only the first "
+                   "rule that gave each label (slower).")
 @rules_option
 @region_option
 def classify(inputs: tuple[str, ...], fmt: str, output: str, input_format: str | None,
-             columns: tuple[str, ...], rejects: str | None, rules_dir: str | None,
+             columns: tuple[str, ...], rejects: str | None, all_rules: bool,
+             rules_dir: str | None,
              disabled: tuple[str, ...], region: str | None) -> None:
     """Classify comments from JSONL or CSV files (or standard input).
 
@@ -67,7 +71,7 @@ def classify(inputs: tuple[str, ...], fmt: str, output: str, input_format: str |
                                              ensure_ascii=False) + "\n")
 
         records = read_inputs(inputs, input_format, _columns(columns), on_bytes)
-        summary = classify_records(pipeline, records, writer.write, on_rejected)
+        summary = classify_records(pipeline, records, writer.write, on_rejected, all_rules)
         writer.close()
     if summary.rejected or sys.stderr.isatty():
         click.echo(f"read {summary.read}, classified {summary.classified}, "

@@ -63,7 +63,8 @@ def eval_(files: tuple[str, ...], fmt: str, show_errors: bool, min_f1: float | N
 
     Example: moderation rules eval ../shared/data/dev/*.jsonl --format json
     """
-    report = evaluate(Pipeline.from_directory(rules_dir, region, disabled), files)
+    report = evaluate(Pipeline.from_directory(rules_dir, region, disabled), files,
+                      exhaustive=show_errors)
     if fmt == "json":
         data = report.as_dict()
         if show_errors:

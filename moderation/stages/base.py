@@ -29,8 +29,13 @@ class Stage:
     provides: frozenset[str] = frozenset()
     codes: tuple[str, ...] = ()
 
-    def run(self, doc: Doc, comment: Comment, region: str) -> StageOutput:
-        """Look at one comment and report what the stage found."""
+    def run(self, doc: Doc, comment: Comment, region: str,
+            exhaustive: bool = False) -> StageOutput:
+        """Look at one comment and report what the stage found.
+
+        With `exhaustive`, every rule is evaluated (for explanations and statistics);
+        otherwise a stage may stop once its verdict cannot change.
+        """
         raise NotImplementedError
 
 

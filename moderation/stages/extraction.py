@@ -41,7 +41,8 @@ class ExtractionStage(Stage):
         return cls(ruleset.extraction.bare_domain_tlds, site.domains, site_phones,
                    ruleset.extraction.phone_min_digits)
 
-    def run(self, doc: Doc, comment: Comment, region: str) -> StageOutput:
+    def run(self, doc: Doc, comment: Comment, region: str,
+            exhaustive: bool = False) -> StageOutput:
         """Extract entities from the comment's text."""
         text = doc.text
         urls = [UrlEntity(raw=raw, start=s, end=e, host=(host := host_of(raw)),

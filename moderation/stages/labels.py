@@ -20,6 +20,8 @@ class RuleStage(Stage):
 
     def __init__(self, rules: list[CompiledRule], requires: frozenset[str]):
         self.rules = rules
+        # Vetoes first: once a label is vetoed, the rules that would give it need not run.
+        self._ordered = [r for r in rules if r.veto] + [r for r in rules if not r.veto]
         self.codes = tuple(r.code for r in rules)
         self.requires = requires
         self.provides = frozenset({f"label.{self.label}"})
@@ -31,15 +33,24 @@ class RuleStage(Stage):
         requires = frozenset(f"label.{s}" for s in (spec.suppressed_by if spec else []))
         return cls(ruleset.rules_for_stage(cls.name), requires)
 
-    def run(self, doc: Doc, comment: Comment, region: str) -> StageOutput:
-        """Every finding of every rule of the stage; the site's own replies get none."""
+    def run(self, doc: Doc, comment: Comment, region: str,
+            exhaustive: bool = False) -> StageOutput:
+        """The findings of the stage's rules; the site's own replies get none.
+
+        By default one finding per label is enough: the rules that could only repeat a
+        label already given (or vetoed) are skipped. `exhaustive` runs them all.
+        """
         out = StageOutput()
         if comment.is_staff:
             return out
-        for rule in self.rules:
+        settled: set[str] = set()
+        for rule in (self.rules if exhaustive else self._ordered):
+            if not exhaustive and rule.label in settled:
+                continue
             finding = rule.run(doc)
             if finding is not None:
                 out.findings.append(finding)
+                settled.add(rule.label)
         return out
 
 

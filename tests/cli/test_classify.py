@@ -178,3 +178,11 @@ def test_disable_rule(runner: CliRunner) -> None:
     off = _jsonl(runner.invoke(main, ["classify", "--disable", "THX004", "--disable", "THX005"],
                                input=stdin).stdout)[0]
     assert on["labels"] == ["thanks"] and off["labels"] == []
+
+
+def test_all_rules_reports_more_evidence(runner: CliRunner) -> None:
+    stdin = '{"id": 1, "text": "Great job! Keep up the great research. Thank you for it."}\n'
+    fast = _jsonl(runner.invoke(main, ["classify"], input=stdin).stdout)[0]
+    full = _jsonl(runner.invoke(main, ["classify", "--all-rules"], input=stdin).stdout)[0]
+    assert fast["labels"] == full["labels"] == ["thanks"]
+    assert len(fast["evidence"]) == 1 < len(full["evidence"])
