@@ -155,5 +155,5 @@ class ReplyBook:
             text = compiled.render(build_context(comment, self._site, labels))
         except JinjaTemplateError as exc:
             raise TemplateError(f"template '{template_id}': {exc}") from None
-        return SuggestedReply(template=template_id, label=self._templates[template_id].label,
-                              text=text.strip())
+        return SuggestedReply.model_construct(
+            template=template_id, label=self._templates[template_id].label, text=text.strip())

@@ -181,6 +181,7 @@ class TermIndex:
         if raw:
             self._raw.make_automaton()
         self._endings = [(lid, tuple(sorted(set(alts)))) for lid, alts in endings.items()]
+        self._all_endings = tuple(sorted({e for alts in endings.values() for e in alts}))
         self._shortest_word = 3 + min((len(e) for a in endings.values() for e in a), default=3)
         self._long_word = re.compile(rf"[^\W\d_]{{{self._shortest_word},}}")
         self._long_ascii_word = re.compile(rf"[a-z]{{{self._shortest_word},}}")
@@ -212,8 +213,11 @@ class TermIndex:
     def _scan_endings(self, norm: str, hits: dict[str, list[Span]]) -> None:
         # Long words only, then a C-level endswith over each list's endings.
         finder = self._long_ascii_word if norm.isascii() else self._long_word
+        all_endings = self._all_endings
         for m in finder.finditer(norm):
             word = m.group()
+            if not word.endswith(all_endings):
+                continue
             for list_id, ends in self._endings:
                 if word.endswith(ends) and any(
                         word.endswith(e) and len(word) - len(e) >= 3 for e in ends):

@@ -182,13 +182,13 @@ class CompiledRule:
         self.gates = [c.term_lists for c in self.all if c.term_lists]
         if self.any and all(c.term_lists for c in self.any):
             self.gates.append(tuple(lid for c in self.any for lid in c.term_lists))
-        self._gate_sets = [frozenset(g) for g in self.gates]
+        self.gate_sets = [frozenset(g) for g in self.gates]
         self._primary = (self.all or self.any)[0] if (self.all or self.any) else None
 
     def passes_gates(self, doc: Doc) -> bool:
         """Cheap pre-check on the comment's term hits."""
         keys = doc.hits.keys()
-        return all(not keys.isdisjoint(gate) for gate in self._gate_sets)
+        return all(not keys.isdisjoint(gate) for gate in self.gate_sets)
 
     def match_unit(self, doc: Doc, start: int, end: int) -> list[Span] | None:
         """The evidence spans if the rule holds on [start, end), else None."""
@@ -213,9 +213,9 @@ class CompiledRule:
                 return None
         return evidence
 
-    def run(self, doc: Doc) -> Finding | None:
+    def run(self, doc: Doc, gates_checked: bool = False) -> Finding | None:
         """The finding this rule gives on the comment, or None."""
-        if not self.passes_gates(doc):
+        if not gates_checked and not self.passes_gates(doc):
             return None
         whole = len(doc.text)
         for cond in self.unless:
@@ -235,8 +235,9 @@ class CompiledRule:
                     break
             else:
                 return None
-        return Finding(label=self.label, rule=self.code, start=s, end=e,
-                       text=doc.text[s:e], score=self.score, veto=self.veto)
+        # Built from values this code computed, so pydantic's validation is skipped.
+        return Finding.model_construct(label=self.label, rule=self.code, start=s, end=e,
+                                       text=doc.text[s:e], score=self.score, veto=self.veto)
 
     def _primary_span(self, doc: Doc, evidence: list[Span]) -> Span:
         real = [sp for sp in evidence if sp[1] > sp[0]]

@@ -44,11 +44,17 @@ class RuleStage(Stage):
         if comment.is_staff:
             return out
         settled: set[str] = set()
+        keys = doc.hits.keys()
         for rule in (self.rules if exhaustive else self._ordered):
             if not exhaustive and rule.label in settled:
                 continue
-            finding = rule.run(doc)
-            if finding is not None:
+            for gate in rule.gate_sets:  # the cheap check, inline: this loop is hot
+                if keys.isdisjoint(gate):
+                    break
+            else:
+                finding = rule.run(doc, gates_checked=True)
+                if finding is None:
+                    continue
                 out.findings.append(finding)
                 settled.add(rule.label)
         return out
