@@ -61,28 +61,6 @@ _BOUNDARY_CHAR = re.compile(r"[.!?\u2026\n]")
 _LAST_WORD = re.compile(r"([\w.]+)$")
 
 
-class Sentence:
-    """A sentence's span in the comment and, asked for lazily, whether it asks something."""
-
-    __slots__ = ("start", "end", "_doc", "_question")
-
-    def __init__(self, start: int, end: int, doc: Doc):
-        self.start = start
-        self.end = end
-        self._doc = doc
-        self._question: bool | None = None
-
-    @property
-    def is_question(self) -> bool:
-        """True when the sentence ends with a question mark or opens like a question."""
-        if self._question is None:
-            self._question = self._doc._is_question(self.start, self.end)
-        return self._question
-
-    def __repr__(self) -> str:
-        return f"Sentence({self.start}, {self.end})"
-
-
 def split_sentences(text: str) -> list[Span]:
     """Spans of the sentences of text, trimmed of surrounding space."""
     spans: list[Span] = []
@@ -294,7 +272,7 @@ class Doc:
     """
 
     __slots__ = ("text", "norm", "hits", "_cues", "_analysers", "_sentences", "_starts",
-                 "_sentiment", "_tags", "_with_hits")
+                 "_sentiment", "_tags", "_with_hits", "_questions")
 
     def __init__(self, text: str, index: TermIndex, cues: QuestionCues, analysers: Analysers):
         self.text = text
@@ -302,35 +280,42 @@ class Doc:
         self.hits: dict[str, list[Span]] = index.scan(self.norm)
         self._cues = cues
         self._analysers = analysers
-        self._sentences: list[Sentence] | None = None
+        self._sentences: list[Span] | None = None
+        self._questions: dict[int, bool] = {}
         self._starts: list[int] = []
         self._sentiment: tuple[float, float] | None = None
         self._tags: list[tuple[int, int, str]] | None = None
-        self._with_hits: dict[tuple[str, ...], list[Sentence]] = {}
+        self._with_hits: dict[tuple[str, ...], list[Span]] = {}
 
     @property
-    def sentences(self) -> list[Sentence]:
-        """The sentences, each marked as a question or not."""
+    def sentences(self) -> list[Span]:
+        """The spans of the sentences."""
         if self._sentences is None:
-            self._sentences = [Sentence(s, e, self) for s, e in split_sentences(self.text)]
-            self._starts = [sent.start for sent in self._sentences]
+            self._sentences = split_sentences(self.text)
+            self._starts = [start for start, _ in self._sentences]
         return self._sentences
 
-    def sentences_in(self, start: int, end: int) -> list[Sentence]:
+    def is_question(self, sentence: Span) -> bool:
+        """Whether a sentence asks something (worked out the first time it is asked)."""
+        known = self._questions.get(sentence[0])
+        if known is None:
+            known = self._questions[sentence[0]] = self._is_question(*sentence)
+        return known
+
+    def sentences_in(self, start: int, end: int) -> list[Span]:
         """The sentences that lie within [start, end)."""
         sents = self.sentences
         if start == 0 and end >= len(self.text):
             return sents
-        i = bisect_right(self._starts, start) - 1
-        i = max(i, 0)
+        i = max(bisect_right(self._starts, start) - 1, 0)
         out = []
-        while i < len(sents) and sents[i].start < end:
-            if sents[i].start >= start and sents[i].end <= end:
+        while i < len(sents) and sents[i][0] < end:
+            if sents[i][0] >= start and sents[i][1] <= end:
                 out.append(sents[i])
             i += 1
         return out
 
-    def sentences_with(self, list_ids: tuple[str, ...]) -> list[Sentence]:
+    def sentences_with(self, list_ids: tuple[str, ...]) -> list[Span]:
         """The sentences holding a hit of any of the lists (all sentences if none given)."""
         if not list_ids:
             return self.sentences
@@ -338,11 +323,12 @@ class Doc:
         if cached is not None:
             return cached
         sents = self.sentences
+        starts = self._starts
         chosen: set[int] = set()
         for lid in list_ids:
             for s, _ in self.hits.get(lid, ()):
-                i = bisect_right(self._starts, s) - 1
-                if i >= 0 and sents[i].start <= s < sents[i].end:
+                i = bisect_right(starts, s) - 1
+                if i >= 0 and sents[i][0] <= s < sents[i][1]:
                     chosen.add(i)
         result = [sents[i] for i in sorted(chosen)]
         self._with_hits[list_ids] = result
@@ -370,11 +356,11 @@ class Doc:
             self._tags = out
         return self._tags
 
-    def sentence_at(self, offset: int) -> Sentence | None:
+    def sentence_at(self, offset: int) -> Span | None:
         """The sentence that contains offset."""
         sents = self.sentences
         i = bisect_right(self._starts, offset) - 1
-        if i >= 0 and sents[i].start <= offset < sents[i].end:
+        if i >= 0 and sents[i][0] <= offset < sents[i][1]:
             return sents[i]
         return None
 

@@ -49,7 +49,7 @@ def test_split_sentences(text: str, expected: list[str]) -> None:
 )
 def test_question_detection(pipeline, text: str, is_question: bool) -> None:
     doc = pipeline.doc(text)
-    assert doc.sentences[0].is_question is is_question
+    assert doc.is_question(doc.sentences[0]) is is_question
 
 
 def test_term_index_word_boundaries_and_prefixes() -> None:

@@ -57,8 +57,8 @@ def question_cond(wanted: bool) -> Cond:
     def evaluate(doc: Doc, start: int, end: int) -> list[Span]:
         # The first such sentence is evidence enough; the rest are not examined.
         for sent in doc.sentences_in(start, end):
-            if sent.is_question == wanted:
-                return [(sent.start, sent.end)]
+            if doc.is_question(sent) == wanted:
+                return [sent]
         return []
 
     return Cond("question", f"question: {str(wanted).lower()}", COST_QUESTION, evaluate)
@@ -132,11 +132,11 @@ def sentence_cond(children: list[Cond]) -> Cond:
 
     def evaluate(doc: Doc, start: int, end: int) -> list[Span]:
         out: list[Span] = []
-        for sent in doc.sentences_with(gate):
-            if sent.start >= start and sent.end <= end:
-                spans = inner.evaluate(doc, sent.start, sent.end)
+        for s_start, s_end in doc.sentences_with(gate):
+            if s_start >= start and s_end <= end:
+                spans = inner.evaluate(doc, s_start, s_end)
                 if spans:
-                    real = [sp for sp in spans if sp[1] > sp[0]] or [(sent.start, sent.end)]
+                    real = [sp for sp in spans if sp[1] > sp[0]] or [(s_start, s_end)]
                     out.append((min(s for s, _ in real), max(e for _, e in real)))
         return out
 
@@ -227,10 +227,10 @@ class CompiledRule:
                 return None
             s, e = self._primary_span(doc, evidence)
         else:
-            for sent in doc.sentences_with(self.gates[0] if self.gates else ()):
-                evidence = self.match_unit(doc, sent.start, sent.end)
+            for s_start, s_end in doc.sentences_with(self.gates[0] if self.gates else ()):
+                evidence = self.match_unit(doc, s_start, s_end)
                 if evidence is not None:
-                    real = [sp for sp in evidence if sp[1] > sp[0]] or [(sent.start, sent.end)]
+                    real = [sp for sp in evidence if sp[1] > sp[0]] or [(s_start, s_end)]
                     s, e = min(sp[0] for sp in real), max(sp[1] for sp in real)
                     break
             else:
