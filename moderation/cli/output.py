@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import csv
-import json
 from typing import Any, TextIO
 
+import orjson
 from rich.console import Console
 from rich.table import Table
 
@@ -33,7 +33,7 @@ class JsonlWriter(VerdictWriter):
         self.out = out
 
     def write(self, comment: Comment, verdict: Verdict) -> None:
-        self.out.write(json.dumps(verdict.to_record(), ensure_ascii=False) + "\n")
+        self.out.write(orjson.dumps(verdict.to_record()).decode() + "\n")
 
 
 def _flat(record: dict[str, Any]) -> dict[str, str]:

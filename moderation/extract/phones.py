@@ -13,6 +13,10 @@ _DROP_DIGITS = str.maketrans("", "", "0123456789")
 # A run of digits and the separators people put in numbers; a number needs one with at
 # least `min_digits` digits, so most comments (years, ages, prices) skip the matcher.
 _DIGIT_RUN = re.compile(r"\+?\(?\d[\d \t().\-/]{3,}\d|\d{5,}")
+# Runs that are plainly dates or year ranges (2012-10-27, 03/27/2011, 1992/1993): the
+# matcher would refuse them too, but need not be asked.
+_DATE_LIKE = re.compile(r"(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}"
+                        r"|(?:19|20)\d\d\s*[-/]\s*(?:19|20)?\d\d)")
 # 2.124.821.694 or 1,234,567 are counts, not numbers to call.
 _GROUPED_COUNT = re.compile(r"^\d{1,3}(?:[.,]\d{3}){2,}$")
 # Digits glued to letters or to more digits ("Help08714742804", "087123002209am"):
@@ -63,7 +67,7 @@ def find_phones(text: str, region: str, min_digits: int = 7,
     if digit_count(text) < min_digits:
         return []
     runs = [m.span() for m in _DIGIT_RUN.finditer(text)
-            if digit_count(m.group()) >= min_digits]
+            if digit_count(m.group()) >= min_digits and not _DATE_LIKE.fullmatch(m.group().strip())]
     if not runs:
         return []
     exclude = exclude or []

@@ -7,7 +7,6 @@ from datetime import datetime
 from typing import Any
 
 import phonenumbers
-from pydantic import ValidationError
 
 from moderation.errors import InputError
 from moderation.models import Comment
@@ -85,15 +84,25 @@ def comment_from_mapping(data: dict[str, Any], source: str, line: int) -> Commen
         except ValueError:
             raise InputError(source, line, f"not an ISO 8601 date: {fields['created_at']!r}",
                              field="created_at") from None
+    elif "created_at" in fields and not isinstance(fields["created_at"], datetime):
+        raise InputError(source, line, "expected an ISO 8601 date string", field="created_at")
     for key in ("author", "author_email", "author_url"):
         if key in fields and not isinstance(fields[key], str):
             fields[key] = str(fields[key])
+    for key in ("id", "parent", "post"):
+        if key in fields:
+            fields[key] = _identifier(fields[key], key, source, line)
     meta = {k: v for k, v in data.items() if k not in KNOWN_FIELDS}
-    try:
-        return Comment(**fields, meta=meta)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        field = ".".join(str(p) for p in err["loc"]) or None
-        raise InputError(source, line, err["msg"].removeprefix("Value error, "),
-                         field=field) from None
+    # Every field was checked above, so the model is built without validating again.
+    return Comment.model_construct(**fields, meta=meta)
+
+
+def _identifier(value: Any, field: str, source: str, line: int) -> str:
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise InputError(source, line, f"must be a string or an integer, got "
+                         f"{type(value).__name__}", field=field)
+    text = str(value)
+    if not text.strip():
+        raise InputError(source, line, "must not be empty", field=field)
+    return text
 

@@ -186,3 +186,29 @@ def test_all_rules_reports_more_evidence(runner: CliRunner) -> None:
     full = _jsonl(runner.invoke(main, ["classify", "--all-rules"], input=stdin).stdout)[0]
     assert fast["labels"] == full["labels"] == ["thanks"]
     assert len(fast["evidence"]) == 1 < len(full["evidence"])
+
+
+@pytest.mark.parametrize(
+    ("record", "message"),
+    [
+        ('{"id": true, "text": "x"}', "field 'id': must be a string or an integer, got bool"),
+        ('{"id": "  ", "text": "x"}', "field 'id': must not be empty"),
+        ('{"id": 1, "text": "x", "parent": [1]}',
+         "field 'parent': must be a string or an integer, got list"),
+        ('{"id": 1, "text": "x", "created_at": "yesterday"}',
+         "field 'created_at': not an ISO 8601 date: 'yesterday'"),
+        ('{"id": 1, "text": "x", "created_at": 5}',
+         "field 'created_at': expected an ISO 8601 date string"),
+    ],
+)
+def test_field_errors_name_the_field(runner: CliRunner, record: str, message: str) -> None:
+    result = runner.invoke(main, ["classify"], input=record + "\n")
+    assert result.exit_code == 1
+    assert f"rejected: <stdin>:1: {message}" in result.stderr
+
+
+def test_extra_fields_are_kept_as_metadata(pipeline) -> None:
+    from moderation.formats.records import comment_from_mapping
+
+    comment = comment_from_mapping({"id": 3, "text": "hi", "likes": 4, "parent": 2}, "f", 1)
+    assert (comment.id, comment.parent, comment.meta) == ("3", "2", {"likes": 4})
