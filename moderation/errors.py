@@ -59,3 +59,15 @@ class InputFormatError(ModerationError):
 
 class TemplateError(ModerationError):
     """A reply template failed to render with the variables it was given."""
+
+
+class DatabaseError(ModerationError):
+    """The database is missing, locked, or at a schema this code cannot use."""
+
+
+class NotFound(ModerationError):
+    """A queue item or event that does not exist."""
+
+
+class DecisionError(ModerationError):
+    """A decision that cannot be applied (already decided, nothing to undo, ...)."""

@@ -162,3 +162,58 @@ class Verdict(_Frozen):
             "reply": self.reply.text if self.reply else None,
             "ruleset": self.ruleset_hash,
         }
+
+
+Status = Literal["pending", "approved", "rejected"]
+STATUSES: tuple[str, ...] = ("pending", "approved", "rejected")
+
+
+class QueueItem(_Frozen):
+    """A queued comment with its verdict, suggestion and the moderator's decision."""
+
+    id: int
+    source: str
+    comment_id: str
+    post: str | None
+    parent: str | None
+    author: str | None
+    author_email: str | None
+    text: str
+    created_at: datetime | None
+    enqueued_at: datetime
+    labels: tuple[str, ...]
+    flags: tuple[str, ...]
+    urgent: bool
+    priority: int
+    verdict: dict[str, Any]
+    reply_template: str | None
+    suggested_reply: str | None
+    ruleset_hash: str
+    status: Status
+    final_reply: str | None
+    final_template: str | None
+    edited: bool
+    reason: str | None
+    decided_by: str | None
+    decided_at: datetime | None
+    holder: str | None
+    version: int
+
+
+class AuditEvent(_Frozen):
+    """One entry of the append-only audit log."""
+
+    id: int
+    item_id: int
+    event: str
+    actor: str
+    at: datetime
+    ruleset_hash: str | None
+    status_before: str | None
+    status_after: str | None
+    template_before: str | None
+    template_after: str | None
+    reply_before: str | None
+    reply_after: str | None
+    reason: str | None
+    undoes: int | None

@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+import getpass
+import os
 import sys
+from dataclasses import dataclass
 from typing import Any
 
 import click
+from sqlalchemy.exc import OperationalError
 
 from moderation import __version__
 from moderation.errors import ModerationError, RuleSetError
+
+
+@dataclass
+class Settings:
+    """The top-level options every command can read."""
+
+    db: str | None
+    actor: str
 
 
 class Group(click.Group):
@@ -25,26 +37,49 @@ class Group(click.Group):
         except ModerationError as exc:
             click.echo(f"error: {exc}", err=True)
             ctx.exit(1)
+        except OperationalError as exc:
+            reason = str(exc.orig) if exc.orig is not None else str(exc).splitlines()[0]
+            if "locked" in reason or "busy" in reason:
+                reason = "the database is locked by another process; try again in a moment"
+            click.echo(f"error: database: {reason}", err=True)
+            ctx.exit(1)
         except BrokenPipeError:
             sys.stderr.close()
             ctx.exit(1)
 
 
+def _default_actor() -> str:
+    try:
+        return os.environ.get("MODERATION_USER") or getpass.getuser()
+    except Exception:  # no login name in some containers
+        return "moderator"
+
+
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="moderation")
-def main() -> None:
-    """Classify comments, suggest replies, and tune the rules.
+@click.option("--db", default=None, metavar="URL",
+              help="Database: an SQLAlchemy URL or a path (default $MODERATION_DB or "
+                   "./moderation.db).")
+@click.option("--as", "actor", default=None, metavar="NAME",
+              help="The acting moderator (default $MODERATION_USER or the login name).")
+@click.pass_context
+def main(ctx: click.Context, db: str | None, actor: str | None) -> None:
+    """Classify comments, queue them for moderators, and tune the rules.
 
     Example: moderation classify fixtures/seed_comments.jsonl --format table
     """
+    ctx.obj = Settings(db=db, actor=actor or _default_actor())
 
 
 def _register() -> None:
     from moderation.cli.classify import classify
+    from moderation.cli.db import db
+    from moderation.cli.ingest import ingest
+    from moderation.cli.queue import queue
     from moderation.cli.rules import rules
 
-    main.add_command(classify)
-    main.add_command(rules)
+    for command in (classify, ingest, queue, db, rules):
+        main.add_command(command)
 
 
 _register()

@@ -1,0 +1,75 @@
+"""`moderation ingest`: classify comments and put them in the queue."""
+
+from __future__ import annotations
+
+import json
+from contextlib import ExitStack
+from pathlib import Path
+
+import click
+
+from moderation.cli import Settings
+from moderation.cli.classify import _columns
+from moderation.cli.options import region_option, rules_option
+from moderation.cli.progress import byte_progress
+from moderation.formats import INPUT_FORMATS, read_inputs
+from moderation.formats.records import Located, Rejected
+from moderation.pipeline import Pipeline
+from moderation.store.db import open_database
+from moderation.store.queue import ingest as ingest_records
+
+
+@click.command()
+@click.argument("inputs", nargs=-1, required=True,
+                type=click.Path(allow_dash=True, dir_okay=False))
+@click.option("--input-format", type=click.Choice(INPUT_FORMATS), default=None,
+              help="Input format (default: from the extension).")
+@click.option("--column", "columns", multiple=True, metavar="FIELD=COLUMN",
+              help="CSV: read FIELD from COLUMN, e.g. --column text=body.")
+@click.option("--source", default=None,
+              help="Name of the source for idempotency (default: each input's file name).")
+@click.option("--rejects", type=click.Path(dir_okay=False), default="moderation-rejects.jsonl",
+              show_default=True, help="Where rejected records are appended, with reasons.")
+@click.option("--batch-size", type=click.IntRange(1, 100_000), default=1000, show_default=True,
+              help="Records committed together.")
+@rules_option
+@region_option
+@click.pass_obj
+def ingest(settings: Settings, inputs: tuple[str, ...], input_format: str | None,
+           columns: tuple[str, ...], source: str | None, rejects: str, batch_size: int,
+           rules_dir: str | None, disabled: tuple[str, ...], region: str | None) -> None:
+    """Classify comments and queue them; records already queued are not queued again.
+
+    Example: moderation ingest fixtures/seed_comments.jsonl
+    """
+    pipeline = Pipeline.from_directory(rules_dir, region, disabled)
+    database = open_database(settings.db, create=True)
+    rejected_count = 0
+    with ExitStack() as stack:
+        stack.callback(database.close)
+        reject_file = None
+
+        def on_rejected(rec: Rejected) -> None:
+            nonlocal reject_file, rejected_count
+            rejected_count += 1
+            if reject_file is None:
+                reject_file = stack.enter_context(open(rejects, "a", encoding="utf-8"))
+            reject_file.write(json.dumps({"source": rec.source, "line": rec.line,
+                                          "reason": rec.reason, "raw": rec.raw},
+                                         ensure_ascii=False) + "\n")
+            reject_file.flush()
+            click.echo(f"rejected: {rec}", err=True)
+
+        def source_of(record: Located) -> str:
+            return source or ("stdin" if record.source == "<stdin>"
+                              else Path(record.source).name)
+
+        on_bytes = stack.enter_context(byte_progress([p for p in inputs if p != "-"]))
+        records = read_inputs(inputs, input_format, _columns(columns), on_bytes)
+        summary = ingest_records(database, pipeline, records, source_of, settings.actor,
+                                 batch_size, on_rejected)
+    click.echo(f"read {summary.read}, queued {summary.queued}, already queued "
+               f"{summary.already_queued}, rejected {summary.rejected}")
+    if rejected_count:
+        click.echo(f"rejected records were appended to {rejects}", err=True)
+        raise SystemExit(1)

@@ -1,0 +1,1 @@
+"""Storage of the moderation queue: tables, migrations, the queue and its audit log."""

@@ -1,0 +1,180 @@
+"""Opening the queue database: URLs, SQLite settings, schema versions and migrations."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
+
+from moderation.errors import DatabaseError
+
+DEFAULT_DB = "moderation.db"
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def database_url(value: str | None = None) -> str:
+    """An SQLAlchemy URL from --db, $MODERATION_DB, or the default ./moderation.db."""
+    raw = value or os.environ.get("MODERATION_DB") or DEFAULT_DB
+    if "://" in raw:
+        return raw
+    return f"sqlite:///{Path(raw).expanduser().resolve()}"
+
+
+def _sqlite_path(url: str) -> Path | None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or \
+            parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
+
+
+def make_engine(url: str) -> Engine:
+    """An engine; SQLite gets WAL, a busy timeout and foreign keys."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise DatabaseError(f"not a database URL: {url!r}") from None
+    if parsed.get_backend_name() == "sqlite":
+        engine = create_engine(url, connect_args={"timeout": 5})
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_connection: Any, _record: Any) -> None:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.close()
+
+        return engine
+    try:
+        return create_engine(url, pool_pre_ping=True)
+    except Exception as exc:  # a driver that is not installed, a bad option
+        raise DatabaseError(f"cannot use database {parsed.render_as_string()}: {exc}") from None
+
+
+def _config(connection: Connection) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+def head_revision() -> str:
+    """The newest schema revision this code knows."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    head = ScriptDirectory.from_config(cfg).get_current_head()
+    assert head is not None
+    return head
+
+
+def known_revisions() -> set[str]:
+    """Every schema revision this code knows."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    return {rev.revision for rev in ScriptDirectory.from_config(cfg).walk_revisions()}
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The database's schema revision, or None for an empty database."""
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str | None]:
+    """Migrate the schema up to `revision`; returns the revisions before and after."""
+    before = current_revision(engine)
+    if before is not None and before not in known_revisions():
+        raise DatabaseError(f"the database is at schema revision {before}, which this "
+                            "version of moderation does not know: upgrade moderation")
+    with engine.begin() as conn:
+        command.upgrade(_config(conn), revision)
+    return before, current_revision(engine)
+
+
+class Database:
+    """An open queue database whose schema matches the code."""
+
+    def __init__(self, engine: Engine, url: str):
+        self.engine = engine
+        self.url = url
+
+    @contextmanager
+    def begin(self) -> Iterator[Connection]:
+        """A transaction; a locked SQLite database becomes one clear error."""
+        try:
+            with self.engine.begin() as conn:
+                yield conn
+        except OperationalError as exc:
+            raise _operational(exc, self.url) from None
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _operational(exc: OperationalError, url: str) -> DatabaseError:
+    text = str(exc.orig) if exc.orig is not None else str(exc)
+    if "locked" in text or "busy" in text:
+        return DatabaseError(f"the database {_shown(url)} is locked by another process; "
+                             "try again in a moment")
+    return DatabaseError(f"database error on {_shown(url)}: {text}")
+
+
+def _shown(url: str) -> str:
+    path = _sqlite_path(url)
+    return str(path) if path else make_url(url).render_as_string(hide_password=True)
+
+
+def open_database(url: str | None = None, *, create: bool = False) -> Database:
+    """Open the database; with `create`, a missing or empty one is made at the newest schema.
+
+    An existing database at an older schema must be migrated with `moderation db
+    upgrade`; one at a schema this code does not know is refused.
+    """
+    resolved = database_url(url)
+    path = _sqlite_path(resolved)
+    if path is not None and not path.exists():
+        if not create:
+            raise DatabaseError(f"no database at {path}: ingest comments first "
+                                "(moderation ingest FILE) or pass --db")
+        if not path.parent.exists():
+            raise DatabaseError(f"cannot create {path}: folder {path.parent} does not exist")
+    engine = make_engine(resolved)
+    try:
+        revision = current_revision(engine)
+        if revision is None:
+            tables = set(inspect(engine).get_table_names())
+            if tables - {"alembic_version"}:
+                raise DatabaseError(f"{_shown(resolved)} is not a moderation database "
+                                    f"(it has tables {', '.join(sorted(tables))})")
+            if not create:
+                raise DatabaseError(f"the database {_shown(resolved)} is empty: ingest "
+                                    "comments first, or run `moderation db upgrade`")
+            upgrade(engine)
+        else:
+            head = head_revision()
+            if revision not in known_revisions():
+                raise DatabaseError(f"the database {_shown(resolved)} is at schema revision "
+                                    f"{revision}, newer than this version of moderation "
+                                    f"knows ({head}): upgrade moderation")
+            if revision != head:
+                raise DatabaseError(f"the database {_shown(resolved)} is at schema revision "
+                                    f"{revision}; this version needs {head}: run "
+                                    "`moderation db upgrade`")
+    except OperationalError as exc:
+        engine.dispose()
+        raise _operational(exc, resolved) from None
+    except DatabaseError:
+        engine.dispose()
+        raise
+    return Database(engine, resolved)

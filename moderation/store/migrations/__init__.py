@@ -1,0 +1,1 @@
+"""Alembic migrations of the queue database (run by `moderation db upgrade`)."""

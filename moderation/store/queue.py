@@ -1,0 +1,496 @@
+"""The moderation queue: ingest, listing in priority order, decisions, undo, audit.
+
+Every change to an item is made in one transaction together with the audit event
+that records it; decisions are conditional updates (`WHERE status = 'pending'`), so a
+decision is never applied twice, and undo restores the state its event recorded.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy.engine import Connection, RowMapping
+
+from moderation.errors import DecisionError, ModerationError, NotFound
+from moderation.formats.records import Located, Record, Rejected
+from moderation.models import STATUSES, AuditEvent, Comment, QueueItem, Verdict
+from moderation.pipeline import Pipeline
+from moderation.replies import ReplyBook
+from moderation.store.db import Database
+from moderation.store.tables import AuditEventRow, QueueItemRow
+
+ITEMS = QueueItemRow.__table__  # type: ignore[attr-defined]
+EVENTS = AuditEventRow.__table__  # type: ignore[attr-defined]
+DECISIONS = ("approved", "edited", "rejected")
+
+
+def now() -> datetime:
+    """The current time in UTC, without tzinfo (stored as such in every database)."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _naive(value: datetime | None) -> datetime | None:
+    if value is None or value.tzinfo is None:
+        return value
+    return value.astimezone(UTC).replace(tzinfo=None)
+
+
+# --- reading rows ----------------------------------------------------------------------
+
+
+def _split(joined: str) -> tuple[str, ...]:
+    return tuple(part for part in joined.split(",") if part)
+
+
+def _item(row: RowMapping) -> QueueItem:
+    return QueueItem(
+        id=row["id"], source=row["source"], comment_id=row["comment_id"], post=row["post"],
+        parent=row["parent"], author=row["author"], author_email=row["author_email"],
+        text=row["text"], created_at=row["created_at"], enqueued_at=row["enqueued_at"],
+        labels=_split(row["labels"]), flags=_split(row["flags"]), urgent=row["urgent"],
+        priority=row["priority"], verdict=orjson.loads(row["verdict"]),
+        reply_template=row["reply_template"], suggested_reply=row["suggested_reply"],
+        ruleset_hash=row["ruleset_hash"], status=row["status"],
+        final_reply=row["final_reply"], final_template=row["final_template"],
+        edited=row["edited"], reason=row["reason"], decided_by=row["decided_by"],
+        decided_at=row["decided_at"], holder=row["holder"], version=row["version"],
+    )
+
+
+def _event(row: RowMapping) -> AuditEvent:
+    return AuditEvent(**{k: row[k] for k in AuditEvent.model_fields})
+
+
+def comment_of(item: QueueItem) -> Comment:
+    """The comment a queue item holds, for rendering a reply."""
+    return Comment(id=item.comment_id, text=item.text, author=item.author, post=item.post,
+                   parent=item.parent, created_at=item.created_at)
+
+
+# --- ingest ----------------------------------------------------------------------------
+
+
+@dataclass
+class IngestSummary:
+    """What one ingest did; read = queued + already queued + rejected."""
+
+    read: int = 0
+    queued: int = 0
+    already_queued: int = 0
+    rejected: int = 0
+    rejects: list[Rejected] = field(default_factory=list, repr=False)
+
+
+def priority_of(labels: Iterable[str], precedence: list[str]) -> int:
+    """The queue level: the position of the first label in the precedence, else last."""
+    present = set(labels)
+    for level, label in enumerate(precedence):
+        if label in present:
+            return level
+    return len(precedence)
+
+
+def _row(source: str, comment: Comment, verdict: Verdict, precedence: list[str],
+         at: datetime) -> dict[str, Any]:
+    record = verdict.to_record()
+    created = _naive(comment.created_at)
+    return {
+        "source": source, "comment_id": comment.id, "post": comment.post,
+        "parent": comment.parent, "author": comment.author,
+        "author_email": comment.author_email, "text": comment.text, "created_at": created,
+        "enqueued_at": at, "sort_at": created or at,
+        "labels": "," + ",".join(verdict.labels) + ("," if verdict.labels else ""),
+        "flags": "," + ",".join(sorted({f.kind for f in verdict.flags}))
+                 + ("," if verdict.flags else ""),
+        "urgent": verdict.urgent, "priority": priority_of(verdict.labels, precedence),
+        "verdict": orjson.dumps({k: record[k] for k in ("labels", "evidence", "urls", "phones",
+                                                         "emails", "flags")}).decode(),
+        "reply_template": verdict.reply_template,
+        "suggested_reply": verdict.reply.text if verdict.reply else None,
+        "ruleset_hash": verdict.ruleset_hash, "status": "pending", "edited": False,
+        "version": 1,
+    }
+
+
+def ingest(db: Database, pipeline: Pipeline, records: Iterable[Record],
+           source_of: Callable[[Located], str], actor: str, batch_size: int = 500,
+           on_rejected: Callable[[Rejected], None] | None = None,
+           on_batch: Callable[[IngestSummary], None] | None = None) -> IngestSummary:
+    """Classify and enqueue records, committing every `batch_size` records.
+
+    Idempotent on (source, comment id): a record already queued, by an earlier run or
+    earlier in this one, is counted and skipped. A run killed at any moment loses at
+    most its open batch, which the next run queues.
+    """
+    summary = IngestSummary()
+    precedence = list(pipeline.ruleset.labels.precedence)
+    batch: list[tuple[str, Comment, Verdict]] = []
+
+    def flush() -> None:
+        if batch:
+            _insert_batch(db, batch, precedence, actor, summary)
+            batch.clear()
+            if on_batch:
+                on_batch(summary)
+
+    for record in records:
+        summary.read += 1
+        if isinstance(record, Rejected):
+            summary.rejected += 1
+            if on_rejected:
+                on_rejected(record)
+            continue
+        batch.append((source_of(record), record.comment, pipeline.classify(record.comment)))
+        if len(batch) >= batch_size:
+            flush()
+    flush()
+    return summary
+
+
+def _insert_batch(db: Database, batch: list[tuple[str, Comment, Verdict]],
+                  precedence: list[str], actor: str, summary: IngestSummary) -> None:
+    at = now()
+    by_source: dict[str, list[str]] = {}
+    for source, comment, _ in batch:
+        by_source.setdefault(source, []).append(comment.id)
+    with db.begin() as conn:
+        existing: set[tuple[str, str]] = set()
+        for source, ids in by_source.items():
+            for start in range(0, len(ids), 500):
+                chunk = ids[start:start + 500]
+                rows = conn.execute(select(ITEMS.c.comment_id).where(
+                    ITEMS.c.source == source, ITEMS.c.comment_id.in_(chunk)))
+                existing.update((source, r[0]) for r in rows)
+        new_rows = []
+        for source, comment, verdict in batch:
+            key = (source, comment.id)
+            if key in existing:
+                summary.already_queued += 1
+                continue
+            existing.add(key)
+            new_rows.append(_row(source, comment, verdict, precedence, at))
+        if not new_rows:
+            return
+        conn.execute(insert(ITEMS), new_rows)
+        keys = {(r["source"], r["comment_id"]): r["ruleset_hash"] for r in new_rows}
+        events = []
+        for source in {r["source"] for r in new_rows}:
+            ids = [r["comment_id"] for r in new_rows if r["source"] == source]
+            for start in range(0, len(ids), 500):
+                found = conn.execute(select(ITEMS.c.id, ITEMS.c.comment_id).where(
+                    ITEMS.c.source == source, ITEMS.c.comment_id.in_(ids[start:start + 500])))
+                events.extend({"item_id": item_id, "event": "enqueued", "actor": actor,
+                               "at": at, "ruleset_hash": keys[(source, cid)],
+                               "status_after": "pending"} for item_id, cid in found)
+        conn.execute(insert(EVENTS), events)
+        summary.queued += len(new_rows)
+
+
+# --- listing ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ItemFilter:
+    """Which items a listing or a bulk decision covers."""
+
+    status: str | None = None
+    label: str | None = None
+    flag: str | None = None
+    post: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    template: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.status is not None and self.status not in STATUSES:
+            raise ModerationError(f"unknown status '{self.status}' "
+                                  f"(use one of: {', '.join(STATUSES)})")
+
+    def clauses(self) -> list[Any]:
+        out: list[Any] = []
+        if self.status:
+            out.append(ITEMS.c.status == self.status)
+        if self.label:
+            out.append(ITEMS.c.labels.like(f"%,{self.label},%"))
+        if self.flag:
+            out.append(ITEMS.c.flags.like(f"%,{self.flag},%"))
+        if self.post:
+            out.append(ITEMS.c.post == self.post)
+        if self.since:
+            out.append(ITEMS.c.sort_at >= _naive(self.since))
+        if self.until:
+            out.append(ITEMS.c.sort_at < _naive(self.until))
+        if self.template:
+            out.append(ITEMS.c.reply_template == self.template)
+        return out
+
+
+ORDER = (ITEMS.c.priority, ITEMS.c.sort_at, ITEMS.c.id)
+
+
+def list_items(db: Database, filters: ItemFilter = ItemFilter(),
+               limit: int | None = None) -> Iterator[QueueItem]:
+    """Items in queue order: priority, then oldest first; streamed, not loaded at once."""
+    query = select(ITEMS).where(*filters.clauses()).order_by(*ORDER)
+    if limit is not None:
+        query = query.limit(limit)
+    with db.begin() as conn:
+        for row in conn.execute(query).mappings():
+            yield _item(row)
+
+
+def count_items(db: Database, filters: ItemFilter) -> int:
+    """How many items match."""
+    with db.begin() as conn:
+        return int(conn.execute(select(func.count()).select_from(ITEMS)
+                                .where(*filters.clauses())).scalar_one())
+
+
+def get_item(db: Database, item_id: int) -> QueueItem:
+    """One item by id."""
+    with db.begin() as conn:
+        return _get(conn, item_id)
+
+
+def _get(conn: Connection, item_id: int) -> QueueItem:
+    row = conn.execute(select(ITEMS).where(ITEMS.c.id == item_id)).mappings().first()
+    if row is None:
+        raise NotFound(f"no queue item {item_id}")
+    return _item(row)
+
+
+def next_item(db: Database, actor: str, skip: Iterable[int] = ()) -> QueueItem | None:
+    """The first pending item in queue order that no one else holds; `actor` now holds it."""
+    skipped = list(skip)
+    with db.begin() as conn:
+        query = (select(ITEMS).where(ITEMS.c.status == "pending",
+                                     or_(ITEMS.c.holder.is_(None), ITEMS.c.holder == actor))
+                 .order_by(*ORDER).limit(1))
+        if skipped:
+            query = query.where(ITEMS.c.id.not_in(skipped))
+        row = conn.execute(query).mappings().first()
+        if row is None:
+            return None
+        if row["holder"] != actor:
+            conn.execute(update(ITEMS).where(ITEMS.c.id == row["id"]).values(holder=actor))
+        return _item(row).model_copy(update={"holder": actor})
+
+
+def release(db: Database, item_id: int, actor: str) -> None:
+    """Let go of an item held by `actor` (skipping it in triage)."""
+    with db.begin() as conn:
+        conn.execute(update(ITEMS).where(ITEMS.c.id == item_id, ITEMS.c.holder == actor)
+                     .values(holder=None))
+
+
+# --- decisions -------------------------------------------------------------------------
+
+
+def _decide(db: Database, item_id: int, actor: str, event: str, status: str,
+            reply: str | None, template: str | None, reason: str | None,
+            edited: bool) -> QueueItem:
+    at = now()
+    with db.begin() as conn:
+        before = _get(conn, item_id)
+        if before.status != "pending":
+            raise DecisionError(f"item {item_id} is already {before.status} (by "
+                                f"{before.decided_by} at {before.decided_at:%Y-%m-%d %H:%M})")
+        result = conn.execute(
+            update(ITEMS).where(ITEMS.c.id == item_id, ITEMS.c.status == "pending",
+                                ITEMS.c.version == before.version)
+            .values(status=status, final_reply=reply, final_template=template,
+                    edited=edited, reason=reason, decided_by=actor, decided_at=at,
+                    holder=None, version=ITEMS.c.version + 1))
+        if result.rowcount != 1:
+            raise DecisionError(f"item {item_id} changed while you were deciding; "
+                                "look at it again")
+        conn.execute(insert(EVENTS).values(
+            item_id=item_id, event=event, actor=actor, at=at,
+            ruleset_hash=before.ruleset_hash, status_before="pending", status_after=status,
+            template_before=before.reply_template, template_after=template,
+            reply_before=before.suggested_reply, reply_after=reply, reason=reason))
+        return _get(conn, item_id)
+
+
+def approve(db: Database, item_id: int, actor: str, reply: str | None = None,
+            template: str | None = None, replies: ReplyBook | None = None) -> QueueItem:
+    """Approve the suggested reply, another template's reply, or an edited reply."""
+    item = get_item(db, item_id)
+    if reply is not None and template is not None:
+        raise ModerationError("give either a reply or a template, not both")
+    if template is not None:
+        if replies is None:
+            raise ModerationError("a template needs the rules to render it")
+        text = replies.render(template, comment_of(item), item.labels).text
+        return _decide(db, item_id, actor, "approved", "approved", text, template, None,
+                       False)
+    if reply is not None:
+        reply = reply.strip()
+        if not reply:
+            raise ModerationError("the reply is empty")
+        edited = reply != (item.suggested_reply or "").strip()
+        return _decide(db, item_id, actor, "edited" if edited else "approved", "approved",
+                       reply, item.reply_template, None, edited)
+    if item.suggested_reply is None:
+        raise DecisionError(f"item {item_id} has no suggested reply: give one with --reply "
+                            "or --template")
+    return _decide(db, item_id, actor, "approved", "approved", item.suggested_reply,
+                   item.reply_template, None, False)
+
+
+def reject(db: Database, item_id: int, actor: str, reason: str) -> QueueItem:
+    """Reject an item's suggestion, with a reason."""
+    if not reason.strip():
+        raise ModerationError("a rejection needs a reason")
+    return _decide(db, item_id, actor, "rejected", "rejected", None, None, reason.strip(),
+                   False)
+
+
+def undo(db: Database, actor: str, item_id: int | None = None) -> QueueItem:
+    """Undo the actor's last decision (on one item, if given): the item is pending again."""
+    at = now()
+    with db.begin() as conn:
+        undone = select(EVENTS.c.undoes).where(EVENTS.c.undoes.is_not(None))
+        query = (select(EVENTS).where(EVENTS.c.actor == actor,
+                                      EVENTS.c.event.in_(DECISIONS),
+                                      EVENTS.c.id.not_in(undone))
+                 .order_by(EVENTS.c.id.desc()).limit(1))
+        if item_id is not None:
+            query = query.where(EVENTS.c.item_id == item_id)
+        row = conn.execute(query).mappings().first()
+        if row is None:
+            where = f" on item {item_id}" if item_id is not None else ""
+            raise DecisionError(f"nothing to undo: {actor} has no decision{where} left")
+        decision = _event(row)
+        item = _get(conn, decision.item_id)
+        later = conn.execute(select(func.count()).select_from(EVENTS).where(
+            EVENTS.c.item_id == item.id, EVENTS.c.id > decision.id)).scalar_one()
+        if later or item.status != decision.status_after:
+            raise DecisionError(f"item {item.id} changed after that decision; it cannot be "
+                                "undone")
+        result = conn.execute(
+            update(ITEMS).where(ITEMS.c.id == item.id, ITEMS.c.version == item.version)
+            .values(status=decision.status_before, final_reply=None, final_template=None,
+                    edited=False, reason=None, decided_by=None, decided_at=None,
+                    holder=None, version=ITEMS.c.version + 1))
+        if result.rowcount != 1:
+            raise DecisionError(f"item {item.id} changed while undoing; try again")
+        conn.execute(insert(EVENTS).values(
+            item_id=item.id, event="undone", actor=actor, at=at,
+            ruleset_hash=item.ruleset_hash, status_before=item.status,
+            status_after=decision.status_before, template_before=item.final_template,
+            template_after=item.reply_template, reply_before=item.final_reply,
+            reply_after=None, reason=None, undoes=decision.id))
+        return _get(conn, item.id)
+
+
+def bulk(db: Database, filters: ItemFilter, actor: str, action: str,
+         reason: str | None = None) -> int:
+    """Approve (the suggestions) or reject every pending item that matches; returns how many."""
+    if action not in ("approve", "reject"):
+        raise ModerationError(f"unknown bulk action '{action}'")
+    pending = ItemFilter(**{**filters.__dict__, "status": "pending"})
+    done = 0
+    for item in list(list_items(db, pending)):
+        if action == "approve" and item.suggested_reply is None:
+            continue
+        try:
+            if action == "approve":
+                _decide(db, item.id, actor, "approved", "approved", item.suggested_reply,
+                        item.reply_template, None, False)
+            else:
+                _decide(db, item.id, actor, "rejected", "rejected", None, None,
+                        reason or "bulk rejection", False)
+        except DecisionError:
+            continue  # decided meanwhile by someone else: theirs stands
+        done += 1
+    return done
+
+
+# --- reading the log and summaries -----------------------------------------------------
+
+
+def history(db: Database, item_id: int) -> list[AuditEvent]:
+    """Every event of one item, oldest first."""
+    with db.begin() as conn:
+        _get(conn, item_id)
+        rows = conn.execute(select(EVENTS).where(EVENTS.c.item_id == item_id)
+                            .order_by(EVENTS.c.id)).mappings()
+        return [_event(r) for r in rows]
+
+
+def export(db: Database, status: str | None = "approved") -> Iterator[dict[str, Any]]:
+    """Decided items as CONTRACT.md's export records."""
+    filters = ItemFilter(status=status)
+    query = (select(ITEMS).where(ITEMS.c.status != "pending", *filters.clauses())
+             .order_by(ITEMS.c.decided_at, ITEMS.c.id))
+    with db.begin() as conn:
+        for row in conn.execute(query).mappings():
+            yield {"comment_id": row["comment_id"], "status": row["status"],
+                   "reply": row["final_reply"], "template": row["final_template"],
+                   "moderator": row["decided_by"],
+                   "decided_at": row["decided_at"].isoformat() if row["decided_at"] else None,
+                   "source": row["source"], "post": row["post"], "edited": row["edited"],
+                   "reason": row["reason"]}
+
+
+def stats(db: Database) -> dict[str, Any]:
+    """Counts by status and label, and how moderators treated each template."""
+    with db.begin() as conn:
+        by_status = {s: 0 for s in STATUSES}
+        for status, count in conn.execute(select(ITEMS.c.status, func.count())
+                                          .group_by(ITEMS.c.status)):
+            by_status[status] = count
+        by_label: Counter[str] = Counter()
+        for labels, count in conn.execute(select(ITEMS.c.labels, func.count())
+                                          .group_by(ITEMS.c.labels)):
+            for label in _split(labels):
+                by_label[label] += count
+        templates: dict[str, dict[str, int]] = {}
+        query = select(ITEMS.c.reply_template, ITEMS.c.status, ITEMS.c.edited,
+                       ITEMS.c.final_template, func.count()).where(
+            ITEMS.c.reply_template.is_not(None)).group_by(
+            ITEMS.c.reply_template, ITEMS.c.status, ITEMS.c.edited, ITEMS.c.final_template)
+        for template, status, edited, final, count in conn.execute(query):
+            entry = templates.setdefault(template, {"suggested": 0, "pending": 0,
+                                                    "accepted": 0, "edited": 0,
+                                                    "replaced": 0, "rejected": 0})
+            entry["suggested"] += count
+            if status == "pending":
+                entry["pending"] += count
+            elif status == "rejected":
+                entry["rejected"] += count
+            elif edited:
+                entry["edited"] += count
+            elif final is not None and final != template:
+                entry["replaced"] += count
+            else:
+                entry["accepted"] += count
+        for entry in templates.values():
+            decided = entry["suggested"] - entry["pending"]
+            entry["acceptance"] = round(entry["accepted"] / decided, 3) if decided else None
+        return {"by_status": by_status, "by_label": dict(sorted(by_label.items())),
+                "templates": dict(sorted(templates.items()))}
+
+
+def to_json(value: Any) -> str:
+    """JSON for the CLI's outputs (datetimes as ISO 8601)."""
+    return json.dumps(value, default=_default, ensure_ascii=False)
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    raise TypeError(type(value).__name__)
+
+
+__all__ = ["ItemFilter", "IngestSummary", "approve", "bulk", "count_items",
+           "export", "get_item", "history", "ingest", "list_items", "next_item",
+           "priority_of", "reject", "release", "stats", "undo"]
