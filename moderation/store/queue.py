@@ -180,7 +180,7 @@ def _insert_batch(db: Database, batch: list[tuple[str, Comment, Verdict]],
             return
         conn.execute(insert(ITEMS), new_rows)
         keys = {(r["source"], r["comment_id"]): r["ruleset_hash"] for r in new_rows}
-        events = []
+        events: list[dict[str, Any]] = []
         for source in {r["source"] for r in new_rows}:
             ids = [r["comment_id"] for r in new_rows if r["source"] == source]
             for start in range(0, len(ids), 500):
@@ -453,7 +453,7 @@ def stats(db: Database) -> dict[str, Any]:
                                           .group_by(ITEMS.c.labels)):
             for label in _split(labels):
                 by_label[label] += count
-        templates: dict[str, dict[str, int]] = {}
+        templates: dict[str, dict[str, Any]] = {}
         query = select(ITEMS.c.reply_template, ITEMS.c.status, ITEMS.c.edited,
                        ITEMS.c.final_template, func.count()).where(
             ITEMS.c.reply_template.is_not(None)).group_by(

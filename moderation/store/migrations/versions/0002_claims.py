@@ -12,10 +12,11 @@ down_revision = "0001"
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("queue_item") as batch:
-        batch.add_column(sa.Column("held_until", sa.DateTime))
-        batch.add_column(sa.Column("version", sa.Integer, nullable=False,
-                                   server_default=sa.text("1")))
+    # Plain ADD COLUMN: SQLite and PostgreSQL both do it in place, without copying the
+    # table (a copy would trip the audit log's foreign key).
+    op.add_column("queue_item", sa.Column("held_until", sa.DateTime))
+    op.add_column("queue_item", sa.Column("version", sa.Integer, nullable=False,
+                                          server_default=sa.text("1")))
 
 
 def downgrade() -> None:
