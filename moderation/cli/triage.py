@@ -49,7 +49,7 @@ class Triage:
         self.actor = actor
         self.replies = replies
         self.show_pii = show_pii
-        self.console = Console()
+        self.console = Console(highlight=False)
         self.skipped: list[int] = []
         self.chosen: dict[int, tuple[str, str]] = {}  # item id -> (template, rendered text)
         self.decided = 0
