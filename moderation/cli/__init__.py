@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import click
-from sqlalchemy.exc import OperationalError
 
 from moderation import __version__
 from moderation.errors import ModerationError, RuleSetError
@@ -24,7 +23,23 @@ class Settings:
 
 
 class Group(click.Group):
-    """Turns the project's own errors into one clear message and exit status 1."""
+    """Turns the project's own errors into one clear message and exit status 1.
+
+    Subcommands are imported only when used, so that `moderation queue list` does not
+    pay for loading the classifier.
+    """
+
+    lazy: dict[str, str] = {}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy and cmd_name not in self.commands:
+            module_name, attr = self.lazy[cmd_name].split(":")
+            module = __import__(module_name, fromlist=[attr])
+            self.add_command(getattr(module, attr), cmd_name)
+        return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -37,7 +52,9 @@ class Group(click.Group):
         except ModerationError as exc:
             click.echo(f"error: {exc}", err=True)
             ctx.exit(1)
-        except OperationalError as exc:
+        except Exception as exc:
+            if type(exc).__name__ != "OperationalError" or not hasattr(exc, "orig"):
+                raise
             reason = str(exc.orig) if exc.orig is not None else str(exc).splitlines()[0]
             if "locked" in reason or "busy" in reason:
                 reason = "the database is locked by another process; try again in a moment"
@@ -71,15 +88,10 @@ def main(ctx: click.Context, db: str | None, actor: str | None) -> None:
     ctx.obj = Settings(db=db, actor=actor or _default_actor())
 
 
-def _register() -> None:
-    from moderation.cli.classify import classify
-    from moderation.cli.db import db
-    from moderation.cli.ingest import ingest
-    from moderation.cli.queue import queue
-    from moderation.cli.rules import rules
-
-    for command in (classify, ingest, queue, db, rules):
-        main.add_command(command)
-
-
-_register()
+Group.lazy = {
+    "classify": "moderation.cli.classify:classify",
+    "ingest": "moderation.cli.ingest:ingest",
+    "queue": "moderation.cli.queue:queue",
+    "db": "moderation.cli.db:db",
+    "rules": "moderation.cli.rules:rules",
+}

@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
 from moderation.errors import DatabaseError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 DEFAULT_DB = "moderation.db"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -63,32 +64,49 @@ def make_engine(url: str) -> Engine:
 
 
 def _config(connection: Connection) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.attributes["connection"] = connection
     return cfg
 
 
+@lru_cache(maxsize=1)
+def _revision_chain() -> list[str]:
+    """The revisions of the migrations folder, oldest first, read without loading alembic
+    (opening a database is on every command's path)."""
+    parents: dict[str, str | None] = {}
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        rev = re.search(r'^revision = "([^"]+)"', source, re.M)
+        down = re.search(r'^down_revision = (?:"([^"]+)"|None)', source, re.M)
+        if rev and down:
+            parents[rev.group(1)] = down.group(1)
+    chain: list[str] = []
+    current = next((r for r, d in parents.items() if d is None), None)
+    while current is not None:
+        chain.append(current)
+        current = next((r for r, d in parents.items() if d == current), None)
+    return chain
+
+
 def head_revision() -> str:
     """The newest schema revision this code knows."""
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
-    head = ScriptDirectory.from_config(cfg).get_current_head()
-    assert head is not None
-    return head
+    return _revision_chain()[-1]
 
 
 def known_revisions() -> set[str]:
     """Every schema revision this code knows."""
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
-    return {rev.revision for rev in ScriptDirectory.from_config(cfg).walk_revisions()}
+    return set(_revision_chain())
 
 
 def current_revision(engine: Engine) -> str | None:
     """The database's schema revision, or None for an empty database."""
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str | None]:
@@ -97,6 +115,8 @@ def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str | N
     if before is not None and before not in known_revisions():
         raise DatabaseError(f"the database is at schema revision {before}, which this "
                             "version of moderation does not know: upgrade moderation")
+    from alembic import command
+
     with engine.begin() as conn:
         command.upgrade(_config(conn), revision)
     return before, current_revision(engine)

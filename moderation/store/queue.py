@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from sqlalchemy import func, insert, or_, select, update
@@ -20,11 +20,14 @@ from sqlalchemy.engine import Connection, RowMapping
 
 from moderation.errors import DecisionError, ModerationError, NotFound
 from moderation.formats.records import Located, Record, Rejected
-from moderation.models import STATUSES, AuditEvent, Comment, QueueItem, Verdict
-from moderation.pipeline import Pipeline
-from moderation.replies import ReplyBook
+from moderation.models import STATUSES, AuditEvent, Comment, QueueItem
 from moderation.store.db import Database
 from moderation.store.tables import AuditEventRow, QueueItemRow
+
+if TYPE_CHECKING:  # imported for types only: listing the queue need not load the rules
+    from moderation.models import Verdict
+    from moderation.pipeline import Pipeline
+    from moderation.replies import ReplyBook
 
 ITEMS = QueueItemRow.__table__  # type: ignore[attr-defined]
 EVENTS = AuditEventRow.__table__  # type: ignore[attr-defined]

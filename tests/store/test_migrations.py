@@ -98,3 +98,16 @@ def test_missing_database_and_folder(tmp_path: Path) -> None:
         open_database(str(tmp_path / "none.db"))
     with pytest.raises(DatabaseError, match="does not exist"):
         open_database(str(tmp_path / "no" / "such" / "x.db"), create=True)
+
+
+def test_revision_chain_matches_alembic() -> None:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from moderation.store.db import MIGRATIONS, known_revisions
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    script = ScriptDirectory.from_config(cfg)
+    assert head_revision() == script.get_current_head()
+    assert known_revisions() == {r.revision for r in script.walk_revisions()}
