@@ -61,7 +61,12 @@ class Triage:
         current: QueueItem | None = None
         try:
             while True:
+                previous = current
                 current = q.next_item(self.db, self.actor, skip=self.skipped)
+                if previous is not None and (current is None or previous.id != current.id):
+                    # An item shown before and still held (undo brought another one
+                    # back first): let others have it.
+                    q.release(self.db, previous.id, self.actor)
                 if current is None:
                     left = f" ({len(self.skipped)} skipped)" if self.skipped else ""
                     self.console.print(f"no pending items left{left}; decided {self.decided}")

@@ -1,7 +1,7 @@
 """The moderation queue: ingest, listing in priority order, decisions, undo, audit.
 
-Every change to an item is made in one transaction together with the audit event
-that records it; decisions are conditional updates (`WHERE status = 'pending'`), so a
+Every change to an item (even who holds it) is made in one transaction together with
+the audit event that records it; decisions are conditional updates (`WHERE status = 'pending'`), so a
 decision is never applied twice, and undo restores the state its event recorded.
 """
 
@@ -283,14 +283,23 @@ def next_item(db: Database, actor: str, skip: Iterable[int] = ()) -> QueueItem |
             return None
         if row["holder"] != actor:
             conn.execute(update(ITEMS).where(ITEMS.c.id == row["id"]).values(holder=actor))
+            conn.execute(insert(EVENTS).values(
+                item_id=row["id"], event="held", actor=actor, at=now(),
+                ruleset_hash=row["ruleset_hash"], status_before="pending",
+                status_after="pending"))
         return _item(row).model_copy(update={"holder": actor})
 
 
 def release(db: Database, item_id: int, actor: str) -> None:
     """Let go of an item held by `actor` (skipping it in triage)."""
     with db.begin() as conn:
-        conn.execute(update(ITEMS).where(ITEMS.c.id == item_id, ITEMS.c.holder == actor)
-                     .values(holder=None))
+        result = conn.execute(update(ITEMS).where(ITEMS.c.id == item_id,
+                                                  ITEMS.c.holder == actor)
+                              .values(holder=None))
+        if result.rowcount:
+            conn.execute(insert(EVENTS).values(item_id=item_id, event="released", actor=actor,
+                                               at=now(), status_before="pending",
+                                               status_after="pending"))
 
 
 # --- decisions -------------------------------------------------------------------------

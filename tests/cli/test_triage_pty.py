@@ -74,7 +74,8 @@ def test_full_triage_session(db_path: Path, tmp_path: Path) -> None:
     assert (one.status, one.decided_by, one.edited) == ("approved", "ann", False)
     assert two.status == "approved" and two.edited and "Sadly" in two.final_reply
     assert three.status == "pending" and three.holder is None
-    assert [e.event for e in q.history(db, third)] == ["enqueued", "rejected", "undone"]
+    assert [e.event for e in q.history(db, third)] == [
+        "enqueued", "held", "rejected", "undone", "held", "released"]
     held = [i.id for i in q.list_items(db) if i.holder]
     assert held == []  # quitting released what was on screen
     db.close()

@@ -165,6 +165,7 @@ def test_next_item_holds_and_skips(seeded) -> None:
     assert second.id not in (first.id, other.id)
     q.release(seeded, first.id, "ann")
     assert q.get_item(seeded, first.id).holder is None
+    assert [e.event for e in q.history(seeded, first.id)] == ["enqueued", "held", "released"]
 
 
 def test_export_and_stats(seeded) -> None:
