@@ -1,8 +1,9 @@
 """The moderation queue: ingest, listing in priority order, decisions, undo, audit.
 
 Every change to an item (even who holds it) is made in one transaction together with
-the audit event that records it; decisions are conditional updates (`WHERE status = 'pending'`), so a
-decision is never applied twice, and undo restores the state its event recorded.
+the audit event that records it; decisions are conditional updates (`WHERE status =
+'pending'`), so a decision is never applied twice, and undo restores the state its
+event recorded.
 """
 
 from __future__ import annotations
