@@ -95,7 +95,7 @@ class EmailEntity(_Frozen):
 class Flag(_Frozen):
     """Something a moderator should see whatever the labels: an outside link, a number."""
 
-    kind: Literal["offsite_link", "commenter_phone", "email"]
+    kind: Literal["offsite_link", "commenter_phone", "email", "needs_review"]
     value: str
     start: int
     end: int

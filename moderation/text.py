@@ -272,7 +272,7 @@ class Doc:
     """
 
     __slots__ = ("text", "norm", "hits", "_cues", "_analysers", "_sentences", "_starts",
-                 "_sentiment", "_tags", "_with_hits", "_questions")
+                 "_sentiment", "_tags", "_with_hits", "_questions", "timed_out")
 
     def __init__(self, text: str, index: TermIndex, cues: QuestionCues, analysers: Analysers):
         self.text = text
@@ -282,6 +282,7 @@ class Doc:
         self._analysers = analysers
         self._sentences: list[Span] | None = None
         self._questions: dict[int, bool] = {}
+        self.timed_out = False  # a risky pattern ran out of its budget on this comment
         self._starts: list[int] = []
         self._sentiment: tuple[float, float] | None = None
         self._tags: list[tuple[int, int, str]] | None = None

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from moderation.models import Finding
+from moderation.ruleset.patterns import Matcher, PatternTimeout
 from moderation.text import Doc, Span, in_range
 
 # Cheap conditions are tested first so that expensive ones rarely run.
@@ -40,13 +41,24 @@ def terms_cond(list_ids: tuple[str, ...], describe: str) -> Cond:
     return Cond("terms", describe, COST_TERMS, evaluate, list_ids)
 
 
-def pattern_cond(regex: re.Pattern[str], describe: str) -> Cond:
-    """Holds where the regular expression matches inside the unit."""
+def pattern_cond(matcher: Matcher, describe: str) -> Cond:
+    """Holds where the regular expression matches inside the unit.
+
+    A risky pattern (see ruleset.patterns) that runs out of its time budget holds
+    nowhere, and marks the comment for human review; after that, the comment's risky
+    patterns are not run again.
+    """
 
     def evaluate(doc: Doc, start: int, end: int) -> list[Span]:
+        if matcher.risky and doc.timed_out:
+            return []
         piece = doc.norm[start:end]
-        return [(start + m.start(), start + m.end()) for m in regex.finditer(piece)
-                if m.end() > m.start()]
+        try:
+            return [(start + m.start(), start + m.end()) for m in matcher.finditer(piece)
+                    if m.end() > m.start()]
+        except PatternTimeout:
+            doc.timed_out = True
+            return []
 
     return Cond("pattern", describe, COST_PATTERN, evaluate)
 

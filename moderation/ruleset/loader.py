@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from moderation.errors import ModerationError, Problem, RuleSetError
 from moderation.ruleset import compiled as C
+from moderation.ruleset.patterns import Matcher
 from moderation.ruleset.schema import (
     NAME_RE,
     Condition,
@@ -281,11 +282,11 @@ class _Compiler:
                 return None
             expanded = _LEXICON_REF.sub(lambda m: self.lexicon_regex(m.group(1)), source)
             try:
-                regex = re.compile(expanded)
+                matcher = Matcher.compile(expanded)
             except re.error as exc:
                 fail("pattern", f"regular expression does not compile: {exc}")
                 return None
-            return C.pattern_cond(regex, f"pattern: {cond.pattern}")
+            return C.pattern_cond(matcher, f"pattern: {cond.pattern}")
         if cond.question is not None:
             return C.question_cond(cond.question)
         if cond.sentiment is not None:
