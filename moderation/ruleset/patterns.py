@@ -34,24 +34,27 @@ class PatternTimeout(Exception):
     """A risky pattern ran out of its time budget on a comment."""
 
 
+def _children(op: Any, arg: Any) -> list[Any]:
+    """The sub-patterns of one parsed item."""
+    if op in _REPEATS:
+        return [arg[2]]
+    if op == sre_constants.SUBPATTERN:
+        return [arg[-1]]
+    if op == sre_constants.BRANCH:
+        return list(arg[1])
+    if op in (sre_constants.ASSERT, sre_constants.ASSERT_NOT):
+        return [arg[1]]
+    return []
+
+
 def _nested_unbounded(items: Any, inside_unbounded: bool) -> bool:
     for op, arg in items:
-        if op in _REPEATS:
-            low, high, sub = arg
-            unbounded = high == _UNBOUNDED or high > 100
-            if unbounded and inside_unbounded:
-                return True
-            if _nested_unbounded(sub, inside_unbounded or unbounded):
-                return True
-        elif op == sre_constants.SUBPATTERN:
-            if _nested_unbounded(arg[-1], inside_unbounded):
-                return True
-        elif op == sre_constants.BRANCH:
-            if any(_nested_unbounded(branch, inside_unbounded) for branch in arg[1]):
-                return True
-        elif op in (sre_constants.ASSERT, sre_constants.ASSERT_NOT):
-            if _nested_unbounded(arg[1], inside_unbounded):
-                return True
+        unbounded = op in _REPEATS and (arg[1] == _UNBOUNDED or arg[1] > 100)
+        if unbounded and inside_unbounded:
+            return True
+        if any(_nested_unbounded(sub, inside_unbounded or unbounded)
+               for sub in _children(op, arg)):
+            return True
     return False
 
 
