@@ -157,3 +157,19 @@ class ReplyBook:
             raise TemplateError(f"template '{template_id}': {exc}") from None
         return SuggestedReply.model_construct(
             template=template_id, label=self._templates[template_id].label, text=text.strip())
+
+
+def render_for_policy(text: str, site: Site) -> list[str]:
+    """A template rendered with the site's own settings, for a named and an anonymous
+    commenter (so both branches of `{% if comment.first_name %}` are seen)."""
+    out = []
+    for author in ("Ann Example", None):
+        comment = Comment(id="policy-check", text="", author=author)
+        out.append(ENV.from_string(text).render(build_context(comment, site, ())))
+    return out
+
+
+def render_with_site(text: str, site: Site) -> str:
+    """A short Jinja2 text (a policy's required phrase) rendered with the site."""
+    comment = Comment(id="policy-check", text="")
+    return ENV.from_string(text).render(build_context(comment, site, ()))

@@ -20,6 +20,7 @@ from moderation.ruleset.patterns import Matcher
 from moderation.ruleset.schema import (
     NAME_RE,
     Condition,
+    PoliciesFile,
     Extraction,
     LabelsFile,
     LexiconFile,
@@ -38,6 +39,7 @@ FIXED_FILES: dict[str, type[BaseModel]] = {
     "lexicon.yaml": LexiconFile,
     "replies.yaml": RepliesFile,
 }
+OPTIONAL_FILES = ("policies.yaml",)
 QUESTION_LEXICONS = ("question_wh", "question_aux", "question_subjects", "question_lead_ins")
 _LEXICON_REF = re.compile(r"\{([a-z][a-z0-9_]*)\}")
 _CURLY = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
@@ -337,6 +339,75 @@ def _suggest(name: str, known: Iterable[str]) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
+def _check_policies(root: Path, replies: RepliesFile, replies_loc: Located, site: Site,
+                    problems: list[Problem]) -> None:
+    """Render every template with the site and hold it to policies.yaml, if present."""
+    from jinja2.exceptions import TemplateError as JinjaTemplateError
+
+    from moderation.replies import check_template, render_for_policy, render_with_site
+
+    path = root / "policies.yaml"
+    if not path.exists():
+        return
+    result = _read(path, str(path), PoliciesFile, problems)
+    if not result:
+        return
+    policies, loc = result
+    seen: set[str] = set()
+    for i, policy in enumerate(policies.policies):
+        where = ("policies", i)
+        if policy.code in seen:
+            problems.append(loc.problem(where + ("code",), f"duplicate policy code "
+                                        f"'{policy.code}'", rule=policy.code,
+                                        field_name="code"))
+        seen.add(policy.code)
+        targets = policy.templates if policy.templates is not None else list(replies.templates)
+        for j, tid in enumerate(policy.templates or []):
+            if tid not in replies.templates:
+                problems.append(loc.problem(where + ("templates", j), f"unknown template "
+                                            f"'{tid}'", rule=policy.code,
+                                            field_name=f"templates[{j}]"))
+        forbidden = None
+        if policy.must_not_match is not None:
+            try:
+                forbidden = re.compile(policy.must_not_match, re.IGNORECASE)
+            except re.error as exc:
+                problems.append(loc.problem(where + ("must_not_match",), "regular expression "
+                                            f"does not compile: {exc}", rule=policy.code,
+                                            field_name="must_not_match"))
+        required: list[str] = []
+        for j, phrase in enumerate(policy.must_contain):
+            messages = check_template(phrase)
+            if messages:
+                problems.append(loc.problem(where + ("must_contain", j), messages[0],
+                                            rule=policy.code, field_name=f"must_contain[{j}]"))
+                continue
+            required.append(render_with_site(phrase, site))
+        for tid in targets:
+            template = replies.templates.get(tid)
+            if template is None or check_template(template.text):
+                continue  # reported already
+            try:
+                renders = render_for_policy(template.text, site)
+            except JinjaTemplateError:
+                continue
+            for phrase in required:
+                if any(phrase not in text for text in renders):
+                    problems.append(replies_loc.problem(
+                        ("templates", tid, "text"), f"policy {policy.code} ({policy.description}"
+                        f"): the reply does not contain {phrase!r}", rule=policy.code,
+                        field_name=f"{tid}.text"))
+            if forbidden is not None:
+                for text in renders:
+                    hit = forbidden.search(text)
+                    if hit:
+                        problems.append(replies_loc.problem(
+                            ("templates", tid, "text"), f"policy {policy.code} "
+                            f"({policy.description}): the reply contains {hit.group()!r}",
+                            rule=policy.code, field_name=f"{tid}.text"))
+                        break
+
+
 def _hash_files(files: Iterable[Path], root: Path) -> str:
     digest = hashlib.sha256()
     for path in sorted(files):
@@ -374,7 +445,7 @@ def load_ruleset(directory: str | os.PathLike[str] | None = None,
 
     rule_files: list[tuple[RuleFile, Located]] = []
     for path in files:
-        if path.name in FIXED_FILES:
+        if path.name in FIXED_FILES or path.name in OPTIONAL_FILES:
             continue
         result = _read(path, shown(path), RuleFile, problems)
         if result:
@@ -467,6 +538,7 @@ def load_ruleset(directory: str | os.PathLike[str] | None = None,
         for message in check_template(template.text):
             problems.append(replies_loc.problem(("templates", tid, "text"), message,
                                                 field_name=f"{tid}.text"))
+    _check_policies(root, replies_file, replies_loc, site_file.site, problems)
     answered = {t.label for t in replies_file.templates.values()}
     for label in labels_file.precedence:
         if label in known_labels and label not in answered:

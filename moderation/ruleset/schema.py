@@ -206,3 +206,27 @@ class Template(Strict):
 
 class RepliesFile(Strict):
     templates: dict[str, Template]
+
+
+# --- policies.yaml -----------------------------------------------------------------------
+
+
+class Policy(Strict):
+    """A check on the reply templates that `rules check` enforces."""
+
+    code: str
+    description: str
+    templates: list[str] | None = None  # None: every template
+    must_contain: list[str] = []  # Jinja2, rendered with the site's settings
+    must_not_match: str | None = None  # a regular expression
+
+    @field_validator("code")
+    @classmethod
+    def _code(cls, value: str) -> str:
+        if not CODE_RE.match(value):
+            raise ValueError("must be 2-6 capital letters and 3 digits, such as POL001")
+        return value
+
+
+class PoliciesFile(Strict):
+    policies: list[Policy]
