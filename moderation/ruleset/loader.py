@@ -20,10 +20,10 @@ from moderation.ruleset.patterns import Matcher
 from moderation.ruleset.schema import (
     NAME_RE,
     Condition,
-    PoliciesFile,
     Extraction,
     LabelsFile,
     LexiconFile,
+    PoliciesFile,
     RepliesFile,
     Rule,
     RuleFile,
