@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import click
 from rich.console import Console
@@ -83,3 +84,162 @@ def eval_(files: tuple[str, ...], fmt: str, show_errors: bool, min_f1: float | N
             click.echo(f"below --min-f1 {min_f1}: {s.name} F1 {s.f1:.3f}", err=True)
         if low:
             sys.exit(1)
+
+
+@rules.command("test")
+@click.argument("directory", required=False, type=click.Path(file_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True)
+def test_(directory: str | None, fmt: str) -> None:
+    """Run the examples kept with each rule: texts it must match and must not.
+
+    Example: moderation rules test rules/
+    """
+    from moderation.editor.testing import test_rules
+
+    results, skipped = test_rules(Pipeline(load_ruleset(directory)))
+    failed = [r for r in results if not r.ok]
+    if fmt == "json":
+        click.echo(json.dumps({"rules": [vars(r) | {"ok": r.ok} for r in results],
+                               "disabled": skipped, "failed": len(failed)}, indent=2))
+    else:
+        table = Table(title=f"{len(results)} rules, {len(failed)} failing")
+        for name in ("rule", "label", "tp", "fn", "tn", "fp", "result"):
+            table.add_column(name, justify="right" if len(name) == 2 else "left")
+        for r in results:
+            table.add_row(r.code, r.label, str(r.tp), str(r.fn), str(r.tn), str(r.fp),
+                          "ok" if r.ok else "FAIL")
+        Console(file=sys.stdout, width=max(100, Console().width)).print(table)
+        for r in failed:
+            for expected, text in r.failures:
+                verb = "did not match" if expected == "match" else "matched"
+                click.echo(f"{r.file}: {r.code} {verb} example: {text!r}")
+        if skipped:
+            click.echo(f"disabled, not tested: {', '.join(skipped)}")
+    if failed:
+        sys.exit(1)
+
+
+@rules.command()
+@click.argument("text", required=False)
+@click.option("--file", "file_", type=click.Path(dir_okay=False, exists=True), default=None,
+              help="Explain a record of this JSONL or CSV file (with --id, or the first).")
+@click.option("--id", "record_id", default=None, help="The id of the record in --file.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@rules_option
+@region_option
+def explain(text: str | None, file_: str | None, record_id: str | None, fmt: str,
+            rules_dir: str | None, disabled: tuple[str, ...], region: str | None) -> None:
+    """Labels, every rule that fired with its span, near misses, and the features used.
+
+    Example: moderation rules explain "My son died of leukemia. Thank you all."
+    """
+    from moderation.cli.explaining import load_comment, render_explanation
+    from moderation.editor.explain import explain as explain_comment
+
+    comment = load_comment(text, file_, record_id)
+    pipeline = Pipeline.from_directory(rules_dir, region, disabled)
+    result = explain_comment(pipeline, comment)
+    if fmt == "json":
+        click.echo(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
+    else:
+        render_explanation(result, pipeline)
+
+
+@rules.command()
+@click.argument("corpus", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True)
+@rules_option
+@region_option
+def stats(corpus: tuple[str, ...], fmt: str, rules_dir: str | None,
+          disabled: tuple[str, ...], region: str | None) -> None:
+    """How often each rule fires, overlaps and conflicts; precision if the corpus is labelled.
+
+    Example: moderation rules stats ../shared/data/dev/*.jsonl
+    """
+    from moderation.editor.stats import rule_stats
+    from moderation.formats import read_inputs
+
+    report = rule_stats(Pipeline.from_directory(rules_dir, region, disabled),
+                        read_inputs(corpus))
+    if fmt == "json":
+        click.echo(json.dumps(report.as_dict(), indent=2))
+        return
+    console = Console(file=sys.stdout, width=max(100, Console().width))
+    table = Table(title=f"{report.comments} comments" + (", labelled" if report.labelled
+                                                        else ""))
+    columns = ["rule", "label", "fires", "alone", "overridden"]
+    if report.labelled:
+        columns.append("precision")
+    for name in columns:
+        table.add_column(name, justify="left" if name in ("rule", "label") else "right")
+    for row in report.rules:
+        data = row.as_dict(report.labelled)
+        cells = [row.code + (" (veto)" if row.veto else ""), row.label, str(row.fires),
+                 str(row.alone), str(row.overridden)]
+        if report.labelled:
+            cells.append("-" if data["precision"] is None else f"{data['precision']:.3f}")
+        table.add_row(*cells)
+    console.print(table)
+    console.print(f"never fire: {', '.join(report.never_fire) or 'none'}")
+    console.print(f"always shadowed by another rule of their label: "
+                  f"{', '.join(report.always_shadowed) or 'none'}")
+    top = report.overlaps.most_common(8)
+    console.print("most frequent overlaps: " + (", ".join(f"{a}+{b} {n}" for (a, b), n in top)
+                                                 or "none"))
+    worst = report.conflicts.most_common(8)
+    console.print("overridden by: " + (", ".join(f"{a} by {b} {n}" for (a, b), n in worst)
+                                       or "none"))
+    if report.labelled:
+        console.print("label recall: " + ", ".join(
+            f"{k} {v:.3f}" for k, v in report.label_recall.items() if v is not None))
+
+
+@rules.command()
+@click.argument("corpus", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--old", "old_spec", required=True, metavar="DIR|REV",
+              help="The rule set before: a directory or a git revision (e.g. HEAD~1).")
+@click.option("--new", "new_spec", default=None, metavar="DIR|REV",
+              help="The rule set after (default: the rules in use, --rules or bundled).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True)
+@click.option("--rules", "rules_dir", type=click.Path(file_okay=False), default=None,
+              help="The rules in use (default: the bundled rules/).")
+def diff(corpus: tuple[str, ...], old_spec: str, new_spec: str | None, fmt: str,
+         rules_dir: str | None) -> None:
+    """What changes between two rule sets over a corpus (labels, templates, F1).
+
+    Example: moderation rules diff ../shared/data/dev/*.jsonl --old HEAD~1
+    """
+    from moderation.editor.diff import diff_rulesets, resolve_rules
+    from moderation.formats import read_inputs
+    from moderation.ruleset.loader import default_rules_dir
+
+    current = Path(rules_dir) if rules_dir else default_rules_dir()
+    old_dir, old_name = resolve_rules(old_spec, current)
+    new_dir, new_name = resolve_rules(new_spec, current) if new_spec else (current, str(current))
+    report = diff_rulesets(Pipeline.from_directory(str(old_dir)),
+                           Pipeline.from_directory(str(new_dir)), read_inputs(corpus),
+                           old_name, new_name)
+    if fmt == "json":
+        click.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
+        return
+    click.echo(f"{report.comments} comments: {report.label_changes} change labels, "
+               f"{report.template_changes} change the suggested template "
+               f"({report.old} -> {report.new})")
+    for label, n in sorted(report.labels_added.items()):
+        click.echo(f"  +{label}: {n}")
+    for label, n in sorted(report.labels_removed.items()):
+        click.echo(f"  -{label}: {n}")
+    for key, n in report.directions.most_common():
+        click.echo(f"  {n} {key}")
+        for example in report.examples.get(key, []):
+            click.echo(f"      {example['id']}: {example['text']}")
+    if report.scores:
+        click.echo("F1 by label (old -> new):")
+        for label, data in report.as_dict()["scores"].items():
+            change = data["f1_change"]
+            click.echo(f"  {label}: {data['old']['f1']:.3f} -> {data['new']['f1']:.3f} "
+                       f"({change:+.3f})")

@@ -114,7 +114,8 @@ def all_cond(children: list[Cond]) -> Cond:
             out.extend(spans)
         return out
 
-    return Cond("all", "all of", max((c.cost for c in children), default=0) or COST_GROUP,
+    return Cond("all", "all of (" + "; ".join(c.describe for c in children) + ")",
+                max((c.cost for c in children), default=0) or COST_GROUP,
                 evaluate, _first_gate(children))
 
 
@@ -132,7 +133,8 @@ def any_cond(children: list[Cond]) -> Cond:
     gate: tuple[str, ...] = ()
     if children and all(c.kind == "terms" for c in children):
         gate = tuple(lid for c in children for lid in c.term_lists)
-    return Cond("any", "any of", max((c.cost for c in children), default=0), evaluate, gate)
+    return Cond("any", "any of (" + "; ".join(c.describe for c in children) + ")",
+                max((c.cost for c in children), default=0), evaluate, gate)
 
 
 def sentence_cond(children: list[Cond]) -> Cond:
@@ -151,7 +153,8 @@ def sentence_cond(children: list[Cond]) -> Cond:
                     out.append((min(s for s, _ in real), max(e for _, e in real)))
         return out
 
-    return Cond("sentence", "in one sentence", inner.cost + 1, evaluate, inner.term_lists)
+    return Cond("sentence", "in one sentence: " + inner.describe.removeprefix("all of "),
+                inner.cost + 1, evaluate, inner.term_lists)
 
 
 def not_cond(child: Cond) -> Cond:
@@ -255,3 +258,42 @@ class CompiledRule:
         if not real:
             return (0, len(doc.text))
         return real[0]
+
+
+@dataclass
+class Diagnosis:
+    """How close a rule came to firing on a comment: the conditions that failed."""
+
+    code: str
+    failed: list[str]
+    unit: Span
+    parts: int = 0  # how many conditions the rule has (groups count as one)
+
+    @property
+    def near_miss(self) -> bool:
+        """One condition short, and not a one-condition rule that simply did not apply."""
+        return len(self.failed) == 1 and self.parts >= 2
+
+
+def diagnose(rule: CompiledRule, doc: Doc) -> Diagnosis:
+    """Evaluate every condition of a rule separately and report the ones that fail.
+
+    For a sentence-scoped rule the sentence that came closest is reported.
+    """
+    whole = (0, len(doc.text))
+    blocked = [f"unless ({c.describe}) holds in the comment"
+               for c in rule.unless if c.evaluate(doc, *whole)]
+    units = [whole] if rule.scope == "comment" else (doc.sentences or [whole])
+    best: Diagnosis | None = None
+    for start, end in units:
+        failed = [f"needs {c.describe}" for c in rule.all if not c.evaluate(doc, start, end)]
+        if rule.any and not any(c.evaluate(doc, start, end) for c in rule.any):
+            failed.append("needs any of: " + "; ".join(c.describe for c in rule.any))
+        failed.extend(f"vetoed by none: {c.describe}" for c in rule.none
+                      if c.evaluate(doc, start, end))
+        failed = blocked + failed
+        if best is None or len(failed) < len(best.failed):
+            parts = len(rule.all) + (1 if rule.any else 0) + len(rule.none) + len(rule.unless)
+            best = Diagnosis(rule.code, failed, (start, end), parts)
+    assert best is not None
+    return best

@@ -262,7 +262,8 @@ class _Compiler:
             if not cond.words:
                 fail("words", "the word list is empty")
                 return None
-            return C.terms_cond((list_id,), f"words: {cond.words[:3]}...")
+            shown = ", ".join(cond.words[:4]) + (", ..." if len(cond.words) > 4 else "")
+            return C.terms_cond((list_id,), f"words [{shown}]")
         if cond.lexicon is not None:
             names = [cond.lexicon] if isinstance(cond.lexicon, str) else cond.lexicon
             unknown = [n for n in names if n not in self.lexicons]
@@ -272,7 +273,7 @@ class _Compiler:
                 return None
             for n in names:
                 self.term_lists[f"@{n}"] = self.lexicons[n]
-            return C.terms_cond(tuple(f"@{n}" for n in names), f"lexicon: {', '.join(names)}")
+            return C.terms_cond(tuple(f"@{n}" for n in names), f"lexicon {', '.join(names)}")
         if cond.pattern is not None:
             # Patterns run on the lower-cased text, so they are lower-cased too (which is
             # much faster than re.IGNORECASE); escapes such as \S keep their case.
@@ -288,7 +289,8 @@ class _Compiler:
             except re.error as exc:
                 fail("pattern", f"regular expression does not compile: {exc}")
                 return None
-            return C.pattern_cond(matcher, f"pattern: {cond.pattern}")
+            shown = cond.pattern if len(cond.pattern) <= 60 else cond.pattern[:57] + "..."
+            return C.pattern_cond(matcher, f"pattern {shown}")
         if cond.question is not None:
             return C.question_cond(cond.question)
         if cond.sentiment is not None:

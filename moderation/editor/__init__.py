@@ -1,0 +1,1 @@
+"""The editors' tools: test, explain, measure and compare rule sets."""
