@@ -267,12 +267,12 @@ class Diagnosis:
     code: str
     failed: list[str]
     unit: Span
-    parts: int = 0  # how many conditions the rule has (groups count as one)
+    held: int = 0  # how many of its positive conditions (all, and the any group) held
 
     @property
     def near_miss(self) -> bool:
-        """One condition short, and not a one-condition rule that simply did not apply."""
-        return len(self.failed) == 1 and self.parts >= 2
+        """One condition short, with at least one of its positive conditions holding."""
+        return len(self.failed) == 1 and self.held >= 1
 
 
 def diagnose(rule: CompiledRule, doc: Doc) -> Diagnosis:
@@ -287,13 +287,14 @@ def diagnose(rule: CompiledRule, doc: Doc) -> Diagnosis:
     best: Diagnosis | None = None
     for start, end in units:
         failed = [f"needs {c.describe}" for c in rule.all if not c.evaluate(doc, start, end)]
+        positives = len(rule.all) + (1 if rule.any else 0)
         if rule.any and not any(c.evaluate(doc, start, end) for c in rule.any):
             failed.append("needs any of: " + "; ".join(c.describe for c in rule.any))
+        held = positives - len(failed)
         failed.extend(f"vetoed by none: {c.describe}" for c in rule.none
                       if c.evaluate(doc, start, end))
         failed = blocked + failed
         if best is None or len(failed) < len(best.failed):
-            parts = len(rule.all) + (1 if rule.any else 0) + len(rule.none) + len(rule.unless)
-            best = Diagnosis(rule.code, failed, (start, end), parts)
+            best = Diagnosis(rule.code, failed, (start, end), held)
     assert best is not None
     return best
