@@ -197,7 +197,12 @@ class QueueItem(_Frozen):
     decided_by: str | None
     decided_at: datetime | None
     holder: str | None
+    held_until: datetime | None = None
     version: int
+
+    def held_by_someone(self, at: datetime) -> bool:
+        """True while a claim on the item has not lapsed."""
+        return self.holder is not None and (self.held_until is None or self.held_until > at)
 
 
 class AuditEvent(_Frozen):

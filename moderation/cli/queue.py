@@ -42,7 +42,8 @@ def item_record(item: QueueItem) -> dict[str, Any]:
         "suggested_reply": item.suggested_reply, "final_reply": item.final_reply,
         "final_template": item.final_template, "edited": item.edited, "reason": item.reason,
         "decided_by": item.decided_by, "decided_at": item.decided_at,
-        "holder": item.holder, "author": item.author, "author_email": item.author_email,
+        "holder": item.holder, "held_until": item.held_until, "author": item.author,
+        "author_email": item.author_email,
         "created_at": item.created_at, "enqueued_at": item.enqueued_at, "text": item.text,
         "evidence": item.verdict.get("evidence", []), "ruleset": item.ruleset_hash,
         "version": item.version,
@@ -121,15 +122,19 @@ def list_(settings: Settings, status: str | None, label: str | None, flag: str |
 
 def _table(items: Iterable[QueueItem]) -> None:
     table = Table()
-    for name in ("id", "status", "labels", "reply", "flags", "holder", "comment"):
+    for name in ("id", "status", "labels", "reply", "flags", "held by", "comment"):
         table.add_column(name, overflow="fold", no_wrap=name in ("id", "status"))
     count = 0
+    at = q.now()
     for item in items:
         count += 1
+        holder = ""
+        if item.holder:
+            holder = item.holder + ("" if item.held_by_someone(at) else " (lapsed)")
         labels = ("URGENT " if item.urgent else "") + ", ".join(item.labels)
         snippet = item.text.replace("\n", " ")
         table.add_row(str(item.id), item.status, labels, item.reply_template or "-",
-                      ", ".join(item.flags), item.holder or "",
+                      ", ".join(item.flags), holder,
                       snippet[:70] + ("…" if len(snippet) > 70 else ""))
     if count:
         _console().print(table)
@@ -255,8 +260,13 @@ def _bulk_or_one(settings: Settings, item_id: int | None, all_: bool, yes: bool,
     return done
 
 
+_VERSION = click.option("--version", "expected_version", type=int, default=None,
+                        help="Refuse if the item changed since you saw this version.")
+
+
 @queue.command()
 @click.argument("item_id", type=int, required=False)
+@_VERSION
 @click.option("--reply", default=None, help="Approve this reply instead of the suggestion.")
 @click.option("--template", default=None, help="Approve this template's reply instead.")
 @click.option("--all", "all_", is_flag=True, help="Every pending item matching the filters.")
@@ -264,7 +274,8 @@ def _bulk_or_one(settings: Settings, item_id: int | None, all_: bool, yes: bool,
 @_filter_options
 @rules_option
 @click.pass_obj
-def approve(settings: Settings, item_id: int | None, reply: str | None,
+def approve(settings: Settings, item_id: int | None, expected_version: int | None,
+            reply: str | None,
             template: str | None, all_: bool, yes: bool, status: str | None,
             label: str | None, flag: str | None, post: str | None, since: datetime | None,
             until: datetime | None, rules_dir: str | None, disabled: tuple[str, ...]) -> None:
@@ -284,7 +295,7 @@ def approve(settings: Settings, item_id: int | None, reply: str | None,
     database = _open(settings)
     try:
         item = q.approve(database, item_id, settings.actor, reply=reply, template=template,
-                         replies=replies)
+                         replies=replies, expected_version=expected_version)
     finally:
         database.close()
     click.echo(f"approved #{item.id}" + (" (edited)" if item.edited else ""))
@@ -292,12 +303,14 @@ def approve(settings: Settings, item_id: int | None, reply: str | None,
 
 @queue.command()
 @click.argument("item_id", type=int, required=False)
+@_VERSION
 @click.option("--reason", required=True, help="Why the suggestion is rejected.")
 @click.option("--all", "all_", is_flag=True, help="Every pending item matching the filters.")
 @click.option("--yes", is_flag=True, help="Do not ask before a bulk decision.")
 @_filter_options
 @click.pass_obj
-def reject(settings: Settings, item_id: int | None, reason: str, all_: bool, yes: bool,
+def reject(settings: Settings, item_id: int | None, expected_version: int | None,
+           reason: str, all_: bool, yes: bool,
            status: str | None, label: str | None, flag: str | None, post: str | None,
            since: datetime | None, until: datetime | None) -> None:
     """Reject an item's suggestion, with a reason.
@@ -310,7 +323,7 @@ def reject(settings: Settings, item_id: int | None, reason: str, all_: bool, yes
     assert item_id is not None
     database = _open(settings)
     try:
-        item = q.reject(database, item_id, settings.actor, reason)
+        item = q.reject(database, item_id, settings.actor, reason, expected_version)
     finally:
         database.close()
     click.echo(f"rejected #{item.id}")
@@ -389,9 +402,12 @@ def stats_(settings: Settings, fmt: str) -> None:
 
 @queue.command("next")
 @click.option("--show-pii", is_flag=True, help="Do not mask e-mail addresses and numbers.")
+@click.option("--claim-minutes", type=click.IntRange(1, 24 * 60), default=15,
+              show_default=True, envvar="MODERATION_CLAIM_MINUTES",
+              help="How long an item you are shown stays yours alone.")
 @rules_option
 @click.pass_obj
-def next_(settings: Settings, show_pii: bool, rules_dir: str | None,
+def next_(settings: Settings, show_pii: bool, claim_minutes: int, rules_dir: str | None,
           disabled: tuple[str, ...]) -> None:
     """Triage from the keyboard, one item at a time, most urgent first (press ? for help).
 
@@ -407,7 +423,7 @@ def next_(settings: Settings, show_pii: bool, rules_dir: str | None,
     database = _open(settings)
     try:
         replies = Pipeline.from_directory(rules_dir, None, disabled).replies
-        Triage(database, settings.actor, replies, show_pii).run()
+        Triage(database, settings.actor, replies, show_pii, claim_minutes * 60).run()
     except ModerationError:
         raise
     finally:

@@ -44,8 +44,10 @@ def read_key() -> str:
 class Triage:
     """Shows the most urgent pending item and applies the moderator's keys."""
 
-    def __init__(self, db: Database, actor: str, replies: ReplyBook, show_pii: bool):
+    def __init__(self, db: Database, actor: str, replies: ReplyBook, show_pii: bool,
+                 claim_seconds: int = q.CLAIM_SECONDS):
         self.db = db
+        self.claim_seconds = claim_seconds
         self.actor = actor
         self.replies = replies
         self.show_pii = show_pii
@@ -62,7 +64,8 @@ class Triage:
         try:
             while True:
                 previous = current
-                current = q.next_item(self.db, self.actor, skip=self.skipped)
+                current = q.next_item(self.db, self.actor, skip=self.skipped,
+                                      claim_seconds=self.claim_seconds)
                 if previous is not None and (current is None or previous.id != current.id):
                     # An item shown before and still held (undo brought another one
                     # back first): let others have it.
@@ -105,7 +108,7 @@ class Triage:
                 if not reason:
                     self.console.print("not rejected: a rejection needs a reason")
                     return True
-                q.reject(self.db, item.id, self.actor, reason)
+                q.reject(self.db, item.id, self.actor, reason, item.version)
                 self.decided += 1
                 self.console.print(f"rejected #{item.id}")
             elif key == "s":
@@ -133,12 +136,13 @@ class Triage:
     def _approve(self, item: QueueItem) -> None:
         if item.id in self.chosen:
             template, _ = self.chosen.pop(item.id)
-            q.approve(self.db, item.id, self.actor, template=template, replies=self.replies)
+            q.approve(self.db, item.id, self.actor, template=template, replies=self.replies,
+                      expected_version=item.version)
         elif item.suggested_reply is None:
             self.console.print("no suggested reply: press e to write one or t to pick one")
             return
         else:
-            q.approve(self.db, item.id, self.actor)
+            q.approve(self.db, item.id, self.actor, expected_version=item.version)
         self.decided += 1
         self.console.print(f"approved #{item.id}")
 
@@ -148,7 +152,7 @@ class Triage:
         if edited is None or not edited.strip():
             self.console.print("edit cancelled; nothing approved")
             return
-        q.approve(self.db, item.id, self.actor, reply=edited)
+        q.approve(self.db, item.id, self.actor, reply=edited, expected_version=item.version)
         self.chosen.pop(item.id, None)
         self.decided += 1
         self.console.print(f"approved #{item.id} with your edit")

@@ -55,6 +55,16 @@ def make_engine(url: str) -> Engine:
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.close()
+            # We say when transactions begin (below), not the sqlite3 module.
+            dbapi_connection.isolation_level = None
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn: Connection) -> None:
+            # A transaction that will write takes the write lock at once (BEGIN
+            # IMMEDIATE): two writers then queue on the busy timeout instead of one of
+            # them failing when it tries to upgrade a read lock.
+            write = conn.info.pop("moderation_write", False)
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
         return engine
     try:
@@ -129,12 +139,20 @@ class Database:
         self.engine = engine
         self.url = url
 
+    @property
+    def dialect(self) -> str:
+        """'sqlite' or 'postgresql'."""
+        return self.engine.dialect.name
+
     @contextmanager
-    def begin(self) -> Iterator[Connection]:
-        """A transaction; a locked SQLite database becomes one clear error."""
+    def begin(self, write: bool = False) -> Iterator[Connection]:
+        """A transaction (`write` for one that changes rows); a locked database becomes
+        one clear error."""
         try:
-            with self.engine.begin() as conn:
-                yield conn
+            with self.engine.connect() as conn:
+                conn.info["moderation_write"] = write
+                with conn.begin():
+                    yield conn
         except OperationalError as exc:
             raise _operational(exc, self.url) from None
 

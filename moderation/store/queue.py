@@ -12,7 +12,7 @@ import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -64,7 +64,8 @@ def _item(row: RowMapping) -> QueueItem:
         ruleset_hash=row["ruleset_hash"], status=row["status"],
         final_reply=row["final_reply"], final_template=row["final_template"],
         edited=row["edited"], reason=row["reason"], decided_by=row["decided_by"],
-        decided_at=row["decided_at"], holder=row["holder"], version=row["version"],
+        decided_at=row["decided_at"], holder=row["holder"], held_until=row["held_until"],
+        version=row["version"],
     )
 
 
@@ -164,7 +165,7 @@ def _insert_batch(db: Database, batch: list[tuple[str, Comment, Verdict]],
     by_source: dict[str, list[str]] = {}
     for source, comment, _ in batch:
         by_source.setdefault(source, []).append(comment.id)
-    with db.begin() as conn:
+    with db.begin(write=True) as conn:
         existing: set[tuple[str, str]] = set()
         for source, ids in by_source.items():
             for start in range(0, len(ids), 500):
@@ -270,33 +271,53 @@ def _get(conn: Connection, item_id: int) -> QueueItem:
     return _item(row)
 
 
-def next_item(db: Database, actor: str, skip: Iterable[int] = ()) -> QueueItem | None:
-    """The first pending item in queue order that no one else holds; `actor` now holds it."""
+CLAIM_SECONDS = 15 * 60
+
+
+def next_item(db: Database, actor: str, skip: Iterable[int] = (),
+              claim_seconds: int = CLAIM_SECONDS) -> QueueItem | None:
+    """Claim the first pending item in queue order that no one else holds.
+
+    A claim lasts `claim_seconds`; a lapsed claim returns the item to the pool. Two
+    moderators never hold the same item: PostgreSQL skips rows another transaction has
+    locked (`FOR UPDATE SKIP LOCKED`), SQLite takes its write lock before looking.
+    """
     skipped = list(skip)
-    with db.begin() as conn:
-        query = (select(ITEMS).where(ITEMS.c.status == "pending",
-                                     or_(ITEMS.c.holder.is_(None), ITEMS.c.holder == actor))
-                 .order_by(*ORDER).limit(1))
+    at = now()
+    until = at + timedelta(seconds=claim_seconds)
+    with db.begin(write=True) as conn:
+        query = (select(ITEMS).where(
+            ITEMS.c.status == "pending",
+            or_(ITEMS.c.holder.is_(None), ITEMS.c.holder == actor,
+                ITEMS.c.held_until.is_(None), ITEMS.c.held_until < at))
+            .order_by(*ORDER).limit(1))
         if skipped:
             query = query.where(ITEMS.c.id.not_in(skipped))
+        if db.dialect == "postgresql":
+            query = query.with_for_update(skip_locked=True)
         row = conn.execute(query).mappings().first()
         if row is None:
             return None
-        if row["holder"] != actor:
-            conn.execute(update(ITEMS).where(ITEMS.c.id == row["id"]).values(holder=actor))
+        renewing = row["holder"] == actor and row["held_until"] is not None and \
+            row["held_until"] > at + timedelta(seconds=claim_seconds / 2)
+        if not renewing:
+            conn.execute(update(ITEMS).where(ITEMS.c.id == row["id"]).values(
+                holder=actor, held_until=until, version=ITEMS.c.version + 1))
             conn.execute(insert(EVENTS).values(
-                item_id=row["id"], event="held", actor=actor, at=now(),
+                item_id=row["id"], event="held", actor=actor, at=at,
                 ruleset_hash=row["ruleset_hash"], status_before="pending",
-                status_after="pending"))
-        return _item(row).model_copy(update={"holder": actor})
+                status_after="pending", reason=f"until {until:%Y-%m-%d %H:%M:%S}"))
+        return _get(conn, row["id"])
 
 
 def release(db: Database, item_id: int, actor: str) -> None:
     """Let go of an item held by `actor` (skipping it in triage)."""
-    with db.begin() as conn:
+    with db.begin(write=True) as conn:
         result = conn.execute(update(ITEMS).where(ITEMS.c.id == item_id,
-                                                  ITEMS.c.holder == actor)
-                              .values(holder=None))
+                                                  ITEMS.c.holder == actor,
+                                                  ITEMS.c.status == "pending")
+                              .values(holder=None, held_until=None,
+                                      version=ITEMS.c.version + 1))
         if result.rowcount:
             conn.execute(insert(EVENTS).values(item_id=item_id, event="released", actor=actor,
                                                at=now(), status_before="pending",
@@ -308,19 +329,27 @@ def release(db: Database, item_id: int, actor: str) -> None:
 
 def _decide(db: Database, item_id: int, actor: str, event: str, status: str,
             reply: str | None, template: str | None, reason: str | None,
-            edited: bool) -> QueueItem:
+            edited: bool, expected_version: int | None = None) -> QueueItem:
     at = now()
-    with db.begin() as conn:
+    with db.begin(write=True) as conn:
         before = _get(conn, item_id)
         if before.status != "pending":
             raise DecisionError(f"item {item_id} is already {before.status} (by "
                                 f"{before.decided_by} at {before.decided_at:%Y-%m-%d %H:%M})")
+        if before.holder not in (None, actor) and before.held_until is not None \
+                and before.held_until > at:
+            raise DecisionError(f"item {item_id} is held by {before.holder} until "
+                                f"{before.held_until:%H:%M:%S}; leave it to them")
+        if expected_version is not None and before.version != expected_version:
+            raise DecisionError(f"item {item_id} changed since you saw it (version "
+                                f"{expected_version}, now {before.version}); look at it "
+                                "again before deciding")
         result = conn.execute(
             update(ITEMS).where(ITEMS.c.id == item_id, ITEMS.c.status == "pending",
                                 ITEMS.c.version == before.version)
             .values(status=status, final_reply=reply, final_template=template,
                     edited=edited, reason=reason, decided_by=actor, decided_at=at,
-                    holder=None, version=ITEMS.c.version + 1))
+                    holder=None, held_until=None, version=ITEMS.c.version + 1))
         if result.rowcount != 1:
             raise DecisionError(f"item {item_id} changed while you were deciding; "
                                 "look at it again")
@@ -333,8 +362,12 @@ def _decide(db: Database, item_id: int, actor: str, event: str, status: str,
 
 
 def approve(db: Database, item_id: int, actor: str, reply: str | None = None,
-            template: str | None = None, replies: ReplyBook | None = None) -> QueueItem:
-    """Approve the suggested reply, another template's reply, or an edited reply."""
+            template: str | None = None, replies: ReplyBook | None = None,
+            expected_version: int | None = None) -> QueueItem:
+    """Approve the suggested reply, another template's reply, or an edited reply.
+
+    With `expected_version`, the decision is refused if the item changed since.
+    """
     item = get_item(db, item_id)
     if reply is not None and template is not None:
         raise ModerationError("give either a reply or a template, not both")
@@ -343,33 +376,34 @@ def approve(db: Database, item_id: int, actor: str, reply: str | None = None,
             raise ModerationError("a template needs the rules to render it")
         text = replies.render(template, comment_of(item), item.labels).text
         return _decide(db, item_id, actor, "approved", "approved", text, template, None,
-                       False)
+                       False, expected_version)
     if reply is not None:
         reply = reply.strip()
         if not reply:
             raise ModerationError("the reply is empty")
         edited = reply != (item.suggested_reply or "").strip()
         return _decide(db, item_id, actor, "edited" if edited else "approved", "approved",
-                       reply, item.reply_template, None, edited)
+                       reply, item.reply_template, None, edited, expected_version)
     if item.suggested_reply is None:
         raise DecisionError(f"item {item_id} has no suggested reply: give one with --reply "
                             "or --template")
     return _decide(db, item_id, actor, "approved", "approved", item.suggested_reply,
-                   item.reply_template, None, False)
+                   item.reply_template, None, False, expected_version)
 
 
-def reject(db: Database, item_id: int, actor: str, reason: str) -> QueueItem:
+def reject(db: Database, item_id: int, actor: str, reason: str,
+           expected_version: int | None = None) -> QueueItem:
     """Reject an item's suggestion, with a reason."""
     if not reason.strip():
         raise ModerationError("a rejection needs a reason")
     return _decide(db, item_id, actor, "rejected", "rejected", None, None, reason.strip(),
-                   False)
+                   False, expected_version)
 
 
 def undo(db: Database, actor: str, item_id: int | None = None) -> QueueItem:
     """Undo the actor's last decision (on one item, if given): the item is pending again."""
     at = now()
-    with db.begin() as conn:
+    with db.begin(write=True) as conn:
         undone = select(EVENTS.c.undoes).where(EVENTS.c.undoes.is_not(None))
         query = (select(EVENTS).where(EVENTS.c.actor == actor,
                                       EVENTS.c.event.in_(DECISIONS),
@@ -384,7 +418,8 @@ def undo(db: Database, actor: str, item_id: int | None = None) -> QueueItem:
         decision = _event(row)
         item = _get(conn, decision.item_id)
         later = conn.execute(select(func.count()).select_from(EVENTS).where(
-            EVENTS.c.item_id == item.id, EVENTS.c.id > decision.id)).scalar_one()
+            EVENTS.c.item_id == item.id, EVENTS.c.id > decision.id,
+            EVENTS.c.event.not_in(("held", "released")))).scalar_one()
         if later or item.status != decision.status_after:
             raise DecisionError(f"item {item.id} changed after that decision; it cannot be "
                                 "undone")
@@ -392,7 +427,7 @@ def undo(db: Database, actor: str, item_id: int | None = None) -> QueueItem:
             update(ITEMS).where(ITEMS.c.id == item.id, ITEMS.c.version == item.version)
             .values(status=decision.status_before, final_reply=None, final_template=None,
                     edited=False, reason=None, decided_by=None, decided_at=None,
-                    holder=None, version=ITEMS.c.version + 1))
+                    holder=None, held_until=None, version=ITEMS.c.version + 1))
         if result.rowcount != 1:
             raise DecisionError(f"item {item.id} changed while undoing; try again")
         conn.execute(insert(EVENTS).values(
