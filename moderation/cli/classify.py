@@ -10,23 +10,11 @@ from typing import TextIO
 import click
 
 from moderation.classify import classify_records
-from moderation.cli.options import region_option, rules_option
+from moderation.cli.options import input_options, open_records, region_option, rules_option
 from moderation.cli.output import WRITERS
 from moderation.cli.progress import byte_progress
-from moderation.formats import INPUT_FORMATS, read_inputs
 from moderation.formats.records import Rejected
 from moderation.pipeline import Pipeline
-
-
-def _columns(values: tuple[str, ...]) -> dict[str, str]:
-    mapping = {}
-    for value in values:
-        field, sep, column = value.partition("=")
-        if not sep or not field or not column:
-            raise click.BadParameter(f"expected FIELD=COLUMN, got '{value}'",
-                                     param_hint="--column")
-        mapping[field.strip()] = column.strip()
-    return mapping
 
 
 @click.command()
@@ -35,10 +23,7 @@ def _columns(values: tuple[str, ...]) -> dict[str, str]:
               show_default=True, help="Output format.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, allow_dash=True), default="-",
               help="Output file (default: standard output).")
-@click.option("--input-format", type=click.Choice(INPUT_FORMATS), default=None,
-              help="Input format (default: from the extension).")
-@click.option("--column", "columns", multiple=True, metavar="FIELD=COLUMN",
-              help="CSV: read FIELD from COLUMN, e.g. --column text=body.")
+@input_options
 @click.option("--rejects", type=click.Path(dir_okay=False), default=None,
               help="Also write rejected records as JSONL to this file.")
 @click.option("--all-rules", is_flag=True,
@@ -47,10 +32,11 @@ def _columns(values: tuple[str, ...]) -> dict[str, str]:
 @rules_option
 @region_option
 def classify(inputs: tuple[str, ...], fmt: str, output: str, input_format: str | None,
-             columns: tuple[str, ...], rejects: str | None, all_rules: bool,
+             columns: tuple[str, ...], encoding: str, on_error: str, rejects: str | None,
+             all_rules: bool,
              rules_dir: str | None,
              disabled: tuple[str, ...], region: str | None) -> None:
-    """Classify comments from JSONL or CSV files (or standard input).
+    """Classify comments from JSONL, CSV, WordPress WXR or Disqus XML (or standard input).
 
     Example: moderation classify fixtures/seed_comments.jsonl --format table
     """
@@ -70,7 +56,8 @@ def classify(inputs: tuple[str, ...], fmt: str, output: str, input_format: str |
                                               "reason": rec.reason, "raw": rec.raw},
                                              ensure_ascii=False) + "\n")
 
-        records = read_inputs(inputs, input_format, _columns(columns), on_bytes)
+        records = open_records(inputs, input_format, columns, encoding, on_error,
+                               pipeline.ruleset.site, on_bytes)
         summary = classify_records(pipeline, records, writer.write, on_rejected, all_rules)
         writer.close()
     if summary.rejected or sys.stderr.isatty():

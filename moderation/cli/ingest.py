@@ -9,10 +9,8 @@ from pathlib import Path
 import click
 
 from moderation.cli import Settings
-from moderation.cli.classify import _columns
-from moderation.cli.options import region_option, rules_option
+from moderation.cli.options import input_options, open_records, region_option, rules_option
 from moderation.cli.progress import byte_progress
-from moderation.formats import INPUT_FORMATS, read_inputs
 from moderation.formats.records import Located, Rejected
 from moderation.pipeline import Pipeline
 from moderation.store.db import open_database
@@ -22,10 +20,7 @@ from moderation.store.queue import ingest as ingest_records
 @click.command()
 @click.argument("inputs", nargs=-1, required=True,
                 type=click.Path(allow_dash=True, dir_okay=False))
-@click.option("--input-format", type=click.Choice(INPUT_FORMATS), default=None,
-              help="Input format (default: from the extension).")
-@click.option("--column", "columns", multiple=True, metavar="FIELD=COLUMN",
-              help="CSV: read FIELD from COLUMN, e.g. --column text=body.")
+@input_options
 @click.option("--source", default=None,
               help="Name of the source for idempotency (default: each input's file name).")
 @click.option("--rejects", type=click.Path(dir_okay=False), default="moderation-rejects.jsonl",
@@ -36,7 +31,8 @@ from moderation.store.queue import ingest as ingest_records
 @region_option
 @click.pass_obj
 def ingest(settings: Settings, inputs: tuple[str, ...], input_format: str | None,
-           columns: tuple[str, ...], source: str | None, rejects: str, batch_size: int,
+           columns: tuple[str, ...], encoding: str, on_error: str, source: str | None,
+           rejects: str, batch_size: int,
            rules_dir: str | None, disabled: tuple[str, ...], region: str | None) -> None:
     """Classify comments and queue them; records already queued are not queued again.
 
@@ -65,7 +61,8 @@ def ingest(settings: Settings, inputs: tuple[str, ...], input_format: str | None
                               else Path(record.source).name)
 
         on_bytes = stack.enter_context(byte_progress([p for p in inputs if p != "-"]))
-        records = read_inputs(inputs, input_format, _columns(columns), on_bytes)
+        records = open_records(inputs, input_format, columns, encoding, on_error,
+                               pipeline.ruleset.site, on_bytes)
         summary = ingest_records(database, pipeline, records, source_of, settings.actor,
                                  batch_size, on_rejected)
     click.echo(f"read {summary.read}, queued {summary.queued}, already queued "

@@ -31,3 +31,55 @@ def region_option(func: Callable[..., Any]) -> Callable[..., Any]:
     return click.option("--region", callback=_region, default=None, metavar="CC",
                         help="Phone region for numbers without a country code "
                              "(default: the site's, US).")(func)
+
+
+def input_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """--input-format, --column, --encoding and --on-error, shared by classify and ingest."""
+    from moderation.formats import INPUT_FORMATS
+
+    for option in reversed([
+        click.option("--input-format", type=click.Choice(INPUT_FORMATS), default=None,
+                     help="Input format (default: from the extension; .xml is sniffed)."),
+        click.option("--column", "columns", multiple=True, metavar="FIELD=COLUMN",
+                     help="CSV: read FIELD from COLUMN, e.g. --column text=body."),
+        click.option("--encoding", default="utf-8-sig", show_default=True,
+                     help="CSV: the file's encoding (a BOM is skipped)."),
+        click.option("--on-error", type=click.Choice(["skip", "fail"]), default="skip",
+                     show_default=True,
+                     help="On a bad record: report it and go on, or stop there."),
+    ]):
+        func = option(func)
+    return func
+
+
+def parse_columns(values: tuple[str, ...]) -> dict[str, str]:
+    """FIELD=COLUMN options as a mapping."""
+    mapping = {}
+    for value in values:
+        field, sep, column = value.partition("=")
+        if not sep or not field or not column:
+            raise click.BadParameter(f"expected FIELD=COLUMN, got '{value}'",
+                                     param_hint="--column")
+        mapping[field.strip()] = column.strip()
+    return mapping
+
+
+def open_records(inputs: tuple[str, ...], input_format: str | None, columns: tuple[str, ...],
+                 encoding: str, on_error: str, site: Any,
+                 on_bytes: Callable[[int], None] | None) -> Any:
+    """The records of the inputs, with the site's staff settings, stopping at the first
+    bad record with --on-error fail."""
+    import codecs
+
+    from moderation.formats import StaffSettings, read_inputs, until_first_rejection
+
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise click.BadParameter(f"unknown encoding '{encoding}'",
+                                 param_hint="--encoding") from None
+    staff = StaffSettings(frozenset(str(u) for u in site.staff_user_ids),
+                          frozenset(e.lower() for e in site.staff_emails))
+    records = read_inputs(inputs, input_format, parse_columns(columns), on_bytes, staff,
+                          encoding)
+    return until_first_rejection(records) if on_error == "fail" else records

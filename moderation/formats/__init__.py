@@ -3,49 +3,107 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
 from moderation.errors import InputFormatError
 from moderation.formats.csvfile import read_csv
+from moderation.formats.disqus import read_disqus
 from moderation.formats.jsonl import read_jsonl
 from moderation.formats.records import Located, Record, Rejected
+from moderation.formats.wxr import NO_STAFF, StaffSettings, read_wxr
 
-__all__ = ["Located", "Record", "Rejected", "detect_format", "read_inputs"]
+__all__ = ["Located", "Record", "Rejected", "StaffSettings", "detect_format", "read_inputs"]
 
-EXTENSIONS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".csv": "csv"}
-INPUT_FORMATS = ("jsonl", "csv")
+EXTENSIONS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".csv": "csv",
+              ".wxr": "wxr"}
+INPUT_FORMATS = ("jsonl", "csv", "wxr", "disqus")
+MAX_TEXT_BYTES = 1_000_000
 
 
 def detect_format(path: str, explicit: str | None) -> str:
-    """The input format: --input-format, else the extension, else JSONL."""
+    """The input format: --input-format, else the extension (an .xml file is sniffed
+    for a WordPress or a Disqus export), else JSONL."""
     if explicit:
         return explicit
     suffix = Path(path).suffix.lower()
     if path == "-" or not suffix:
         return "jsonl"
+    if suffix == ".xml":
+        return _sniff_xml(path)
     if suffix not in EXTENSIONS:
         raise InputFormatError(f"{path}: cannot tell the format from '{suffix}'; "
                                f"use --input-format ({'|'.join(INPUT_FORMATS)})")
     return EXTENSIONS[suffix]
 
 
+def _sniff_xml(path: str) -> str:
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(8192).decode("utf-8", "replace")
+    except OSError as exc:
+        raise InputFormatError(f"{path}: cannot open: {exc.strerror}") from None
+    if "<disqus" in head:
+        return "disqus"
+    if "wordpress.org/export/" in head or "<rss" in head:
+        return "wxr"
+    raise InputFormatError(f"{path}: neither a WordPress (WXR) nor a Disqus export; use "
+                           "--input-format")
+
+
 def read_inputs(paths: Sequence[str], input_format: str | None = None,
                 columns: Mapping[str, str] | None = None,
-                on_bytes: Callable[[int], None] | None = None) -> Iterator[Record]:
-    """Every record of every input, in order; '-' or no path reads standard input."""
+                on_bytes: Callable[[int], None] | None = None,
+                staff: StaffSettings = NO_STAFF,
+                encoding: str = "utf-8-sig") -> Iterator[Record]:
+    """Every record of every input, in order; '-' or no path reads standard input.
+
+    Whatever the format, a record is rejected with its reason when its text is empty,
+    over 1 MB, or when its id already appeared in the same file.
+    """
     for path in paths or ["-"]:
         fmt = detect_format(path, input_format)
         if path == "-":
-            yield from _read(sys.stdin.buffer, "<stdin>", fmt, columns, on_bytes)
+            yield from _checked(_read(sys.stdin.buffer, "<stdin>", fmt, columns, on_bytes,
+                                      staff, encoding))
             continue
         try:
             handle = open(path, "rb")  # noqa: SIM115  (closed below, after streaming)
         except OSError as exc:
             raise InputFormatError(f"{path}: cannot open: {exc.strerror}") from None
         with handle:
-            yield from _read(handle, path, fmt, columns, on_bytes)
+            yield from _checked(_read(handle, path, fmt, columns, on_bytes, staff, encoding))
+
+
+def _checked(records: Iterator[Record]) -> Iterator[Record]:
+    """The policies every format shares: empty texts, oversized texts, duplicate ids."""
+    seen: set[str] = set()
+    for record in records:
+        if isinstance(record, Rejected):
+            yield record
+            continue
+        comment = record.comment
+        size = len(comment.text.encode("utf-8", "surrogatepass"))
+        if not comment.text.strip():
+            yield Rejected(record.source, record.line, "field 'text': empty")
+        elif size > MAX_TEXT_BYTES:
+            yield Rejected(record.source, record.line, f"field 'text': {size:,} bytes, over "
+                           "the 1 MB limit for one comment")
+        elif comment.id in seen:
+            yield Rejected(record.source, record.line, f"field 'id': duplicate id "
+                           f"{comment.id!r} in this file")
+        else:
+            seen.add(comment.id)
+            yield record
+
+
+def until_first_rejection(records: Iterable[Record]) -> Iterator[Record]:
+    """The records up to and including the first rejected one (--on-error fail)."""
+    for record in records:
+        yield record
+        if isinstance(record, Rejected):
+            return
 
 
 class _Counting:
@@ -78,11 +136,16 @@ class _Counting:
 
 
 def _read(stream: BinaryIO, source: str, fmt: str, columns: Mapping[str, str] | None,
-          on_bytes: Callable[[int], None] | None) -> Iterator[Record]:
+          on_bytes: Callable[[int], None] | None, staff: StaffSettings,
+          encoding: str) -> Iterator[Record]:
     if on_bytes is not None:
         stream = _Counting(stream, on_bytes)  # type: ignore[assignment]
     if fmt == "jsonl":
         return read_jsonl(stream, source)
     if fmt == "csv":
-        return read_csv(stream, source, columns)
+        return read_csv(stream, source, columns, encoding)
+    if fmt == "wxr":
+        return read_wxr(stream, source, staff)
+    if fmt == "disqus":
+        return read_disqus(stream, source)
     raise InputFormatError(f"unknown input format '{fmt}' (use {'|'.join(INPUT_FORMATS)})")

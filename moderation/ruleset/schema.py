@@ -32,6 +32,15 @@ class CrisisLine(Strict):
     url: str | None = None
 
 
+class StaffAccountSpec(Strict):
+    """The account approved replies are published under (WXR export)."""
+
+    name: str
+    email: str = ""
+    url: str = ""
+    user_id: int = 0
+
+
 class Site(Strict):
     """The site's own settings: who it is, its domains, numbers and experts."""
 
@@ -44,6 +53,10 @@ class Site(Strict):
     crisis_line: CrisisLine
     experts: list[Expert] = []
     staff_signature: str | None = None
+    staff_user_ids: list[int] = []  # comments by these WordPress users are the site's own
+    staff_emails: list[str] = []    # ... and comments written from these addresses
+    staff_account: StaffAccountSpec | None = None
+    link: str | None = None
 
     @field_validator("domains")
     @classmethod
