@@ -199,6 +199,7 @@ class QueueItem(_Frozen):
     holder: str | None
     held_until: datetime | None = None
     version: int
+    meta: dict[str, Any] = Field(default_factory=dict)
 
     def held_by_someone(self, at: datetime) -> bool:
         """True while a claim on the item has not lapsed."""

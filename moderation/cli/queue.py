@@ -348,14 +348,22 @@ def undo(settings: Settings, item_id: int | None) -> None:
 @queue.command("export")
 @click.option("--status", type=click.Choice(("approved", "rejected", "all")), default="approved",
               show_default=True)
-@click.option("--format", "fmt", type=click.Choice(("jsonl", "csv")), default="jsonl",
+@click.option("--format", "fmt", type=click.Choice(("jsonl", "csv", "wxr")), default="jsonl",
               show_default=True)
+@rules_option
 @click.pass_obj
-def export_(settings: Settings, status: str, fmt: str) -> None:
+def export_(settings: Settings, status: str, fmt: str, rules_dir: str | None,
+            disabled: tuple[str, ...]) -> None:
     """Decided items: comment_id, status, reply, template, moderator, decided_at.
+
+    `--format wxr` writes the approved replies as a WordPress import file: each reply a
+    comment on its post, answering its comment, by the site's staff account.
 
     Example: moderation queue export --status approved --format csv > replies.csv
     """
+    if fmt == "wxr":
+        _export_wxr(settings, status, rules_dir, disabled)
+        return
     database = _open(settings)
     records = q.export(database, None if status == "all" else status)
     if fmt == "jsonl":
@@ -368,6 +376,26 @@ def export_(settings: Settings, status: str, fmt: str) -> None:
         writer.writeheader()
         writer.writerows(records)
     database.close()
+
+
+def _export_wxr(settings: Settings, status: str, rules_dir: str | None,
+                disabled: tuple[str, ...]) -> None:
+    from moderation.formats.wxr import StaffAccount, write_wxr
+    from moderation.ruleset.loader import load_ruleset
+
+    if status != "approved":
+        raise click.UsageError("a WXR file carries approved replies only (--status approved)")
+    site = load_ruleset(rules_dir, disabled).site
+    spec = site.staff_account
+    if spec is None:
+        raise ModerationError("site.yaml has no staff_account to publish replies under")
+    account = StaffAccount(spec.name, spec.email, spec.url, str(spec.user_id))
+    database = _open(settings)
+    try:
+        write_wxr(q.approved_replies(database), sys.stdout, account, site.name,
+                  site.link or "")
+    finally:
+        database.close()
 
 
 @queue.command("stats")

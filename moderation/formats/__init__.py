@@ -147,5 +147,5 @@ def _read(stream: BinaryIO, source: str, fmt: str, columns: Mapping[str, str] | 
     if fmt == "wxr":
         return read_wxr(stream, source, staff)
     if fmt == "disqus":
-        return read_disqus(stream, source)
+        return read_disqus(stream, source, staff)
     raise InputFormatError(f"unknown input format '{fmt}' (use {'|'.join(INPUT_FORMATS)})")

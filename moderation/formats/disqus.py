@@ -7,6 +7,7 @@ from typing import Any, BinaryIO
 
 from moderation.errors import InputError
 from moderation.formats.records import Located, Record, Rejected, comment_from_mapping
+from moderation.formats.wxr import NO_STAFF, StaffSettings
 from moderation.formats.xmlsafe import StreamHandler, XMLProblem, decode_text
 from moderation.formats.xmlsafe import parse_stream as _parse
 
@@ -76,17 +77,21 @@ def _flag(value: Any) -> bool:
     return str(value or "").strip().lower() == "true"
 
 
-def read_disqus(stream: BinaryIO, source: str) -> Iterator[Record]:
-    """Every post of a Disqus export as a record; deleted posts are rejected with a reason."""
+def read_disqus(stream: BinaryIO, source: str,
+                staff: StaffSettings = NO_STAFF) -> Iterator[Record]:
+    """Every post of a Disqus export as a record; deleted posts are rejected with a reason.
+
+    A post whose author's e-mail is one of the staff's is the site's own reply.
+    """
     try:
         for raw in _parse(stream, _Handler()):
-            yield _record(raw, source)
+            yield _record(raw, source, staff)
     except XMLProblem as exc:
         yield Rejected(source, exc.line, f"{exc.message} (column {exc.column}); the rest of "
                        "the file cannot be read")
 
 
-def _record(raw: dict[str, Any], source: str) -> Record:
+def _record(raw: dict[str, Any], source: str, staff: StaffSettings) -> Record:
     line = raw["_line"]
     post_id = raw.get("dsq_id") or (raw.get("id") or "").strip()
     if _flag(raw.get("isDeleted")):
@@ -105,6 +110,7 @@ def _record(raw: dict[str, Any], source: str) -> Record:
         "thread_title": thread.get("title"),
         "is_spam": _flag(raw.get("isSpam")),
         "anonymous": _flag(author.get("isAnonymous")),
+        "is_staff": staff.is_staff(None, author.get("email")),
     }
     try:
         return Located(source, line, comment_from_mapping(data, source, line))

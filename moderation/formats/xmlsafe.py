@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any, BinaryIO
 from xml.sax import SAXParseException
+from xml.sax.expatreader import ExpatLocator
 from xml.sax.handler import ContentHandler, feature_namespaces
 
 import defusedxml
@@ -96,6 +97,8 @@ def parse_stream(stream: BinaryIO, handler: StreamHandler,
     parser = defusedxml.sax.make_parser()
     parser.setFeature(feature_namespaces, True)
     parser.setContentHandler(handler)
+    # parse() would hand the handler a locator; feed() does not, so give it one here.
+    handler.setDocumentLocator(ExpatLocator(parser))
     try:
         while True:
             chunk = stream.read(CHUNK)

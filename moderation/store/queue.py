@@ -26,6 +26,7 @@ from moderation.store.db import Database
 from moderation.store.tables import AuditEventRow, QueueItemRow
 
 if TYPE_CHECKING:  # imported for types only: listing the queue need not load the rules
+    from moderation.formats.wxr import ReplyOut
     from moderation.models import Verdict
     from moderation.pipeline import Pipeline
     from moderation.replies import ReplyBook
@@ -65,7 +66,7 @@ def _item(row: RowMapping) -> QueueItem:
         final_reply=row["final_reply"], final_template=row["final_template"],
         edited=row["edited"], reason=row["reason"], decided_by=row["decided_by"],
         decided_at=row["decided_at"], holder=row["holder"], held_until=row["held_until"],
-        version=row["version"],
+        version=row["version"], meta=orjson.loads(row["meta"]) if row["meta"] else {},
     )
 
 
@@ -119,6 +120,7 @@ def _row(source: str, comment: Comment, verdict: Verdict, precedence: list[str],
                                                          "emails", "flags")}).decode(),
         "reply_template": verdict.reply_template,
         "suggested_reply": verdict.reply.text if verdict.reply else None,
+        "meta": orjson.dumps(comment.meta, default=str).decode() if comment.meta else None,
         "ruleset_hash": verdict.ruleset_hash, "status": "pending", "edited": False,
         "version": 1,
     }
@@ -487,6 +489,22 @@ def export(db: Database, status: str | None = "approved") -> Iterator[dict[str, 
                    "decided_at": row["decided_at"].isoformat() if row["decided_at"] else None,
                    "source": row["source"], "post": row["post"], "edited": row["edited"],
                    "reason": row["reason"]}
+
+
+def approved_replies(db: Database) -> Iterator[ReplyOut]:
+    """Approved replies with what a WXR file needs to put them back on their posts."""
+    from moderation.formats.wxr import ReplyOut
+
+    query = (select(ITEMS).where(ITEMS.c.status == "approved")
+             .order_by(ITEMS.c.post, ITEMS.c.decided_at, ITEMS.c.id))
+    with db.begin() as conn:
+        for row in conn.execute(query).mappings():
+            meta = orjson.loads(row["meta"]) if row["meta"] else {}
+            yield ReplyOut(reply_id=1_000_000_000 + row["id"], text=row["final_reply"] or "",
+                           parent_comment_id=row["comment_id"], post_id=row["post"],
+                           post_title=meta.get("post_title") or meta.get("thread_title"),
+                           post_link=meta.get("post_link"), post_date=meta.get("post_date"),
+                           decided_at=row["decided_at"])
 
 
 def stats(db: Database) -> dict[str, Any]:

@@ -35,6 +35,7 @@ class QueueItemRow(SQLModel, table=True):
     urgent: bool = False
     priority: int
     verdict: str = Field(sa_column=Column(Text, nullable=False))  # JSON of the verdict
+    meta: str | None = Field(default=None, sa_column=Column(Text))  # JSON: other fields
     reply_template: str | None = None
     suggested_reply: str | None = Field(default=None, sa_column=Column(Text))
     ruleset_hash: str
