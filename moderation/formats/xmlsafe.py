@@ -23,7 +23,8 @@ MARK = "\uf7ff"
 _BASE = 0xF700
 # Characters XML 1.0 does not allow (tab, newline and carriage return it does).
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\uf700-\uf7ff]")
-_ESCAPED = re.compile("\uf7ff(.)", re.S)
+_ESCAPED = re.compile("\uf7ff(\uf722.|.)", re.S)
+_LITERAL = "\uf722"  # after the marker: the next character is itself
 
 
 def _encode_one(match: re.Match[str]) -> str:
@@ -35,7 +36,7 @@ def _encode_one(match: re.Match[str]) -> str:
         return MARK + chr(_BASE + 0x20)
     if ch == "\uffff":
         return MARK + chr(_BASE + 0x21)
-    return MARK + ch  # a private-use character of our range, escaped as itself
+    return MARK + _LITERAL + ch  # a private-use character of our range, kept as itself
 
 
 def encode_text(text: str) -> str:
@@ -44,7 +45,10 @@ def encode_text(text: str) -> str:
 
 
 def _decode_one(match: re.Match[str]) -> str:
-    code = ord(match.group(1))
+    escaped = match.group(1)
+    if len(escaped) == 2:
+        return escaped[1]
+    code = ord(escaped)
     if _BASE <= code < _BASE + 0x20:
         return chr(code - _BASE)
     if code == _BASE + 0x20:
