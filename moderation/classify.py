@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from moderation.formats.records import Located, Record, Rejected
 from moderation.models import Comment, Verdict
+from moderation.parallel import verdict_stream
 from moderation.pipeline import Pipeline
 
 
@@ -22,15 +23,19 @@ class Summary:
 def classify_records(pipeline: Pipeline, records: Iterable[Record],
                      on_verdict: Callable[[Comment, Verdict], None],
                      on_rejected: Callable[[Rejected], None],
-                     exhaustive: bool = False) -> Summary:
-    """Classify each record as it arrives; memory does not grow with the input."""
+                     exhaustive: bool = False, workers: int = 1,
+                     rules_dir: str | None = None, region: str | None = None,
+                     disabled: tuple[str, ...] = ()) -> Summary:
+    """Classify each record as it arrives, on `workers` cores, in input order; memory
+    does not grow with the input."""
     summary = Summary()
-    for record in records:
+    for record, verdict in verdict_stream(pipeline, records, workers, rules_dir, region,
+                                          disabled, exhaustive):
         summary.read += 1
-        if isinstance(record, Located):
-            on_verdict(record.comment, pipeline.classify(record.comment, exhaustive))
+        if isinstance(record, Located) and verdict is not None:
+            on_verdict(record.comment, verdict)
             summary.classified += 1
-        else:
+        elif isinstance(record, Rejected):
             on_rejected(record)
             summary.rejected += 1
     return summary

@@ -26,6 +26,8 @@ from moderation.pipeline import Pipeline
 @input_options
 @click.option("--rejects", type=click.Path(dir_okay=False), default=None,
               help="Also write rejected records as JSONL to this file.")
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Classify on this many cores (output stays in input order).")
 @click.option("--all-rules", is_flag=True,
               help="Evaluate every rule and report every finding, not only the first "
                    "rule that gave each label (slower).")
@@ -33,7 +35,7 @@ from moderation.pipeline import Pipeline
 @region_option
 def classify(inputs: tuple[str, ...], fmt: str, output: str, input_format: str | None,
              columns: tuple[str, ...], encoding: str, on_error: str, rejects: str | None,
-             all_rules: bool,
+             workers: int, all_rules: bool,
              rules_dir: str | None,
              disabled: tuple[str, ...], region: str | None) -> None:
     """Classify comments from JSONL, CSV, WordPress WXR or Disqus XML (or standard input).
@@ -58,7 +60,8 @@ def classify(inputs: tuple[str, ...], fmt: str, output: str, input_format: str |
 
         records = open_records(inputs, input_format, columns, encoding, on_error,
                                pipeline.ruleset.site, on_bytes)
-        summary = classify_records(pipeline, records, writer.write, on_rejected, all_rules)
+        summary = classify_records(pipeline, records, writer.write, on_rejected, all_rules,
+                                   workers, rules_dir, region, disabled)
         writer.close()
     if summary.rejected or sys.stderr.isatty():
         click.echo(f"read {summary.read}, classified {summary.classified}, "

@@ -27,12 +27,14 @@ from moderation.store.queue import ingest as ingest_records
               show_default=True, help="Where rejected records are appended, with reasons.")
 @click.option("--batch-size", type=click.IntRange(1, 100_000), default=1000, show_default=True,
               help="Records committed together.")
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Classify on this many cores.")
 @rules_option
 @region_option
 @click.pass_obj
 def ingest(settings: Settings, inputs: tuple[str, ...], input_format: str | None,
            columns: tuple[str, ...], encoding: str, on_error: str, source: str | None,
-           rejects: str, batch_size: int,
+           rejects: str, batch_size: int, workers: int,
            rules_dir: str | None, disabled: tuple[str, ...], region: str | None) -> None:
     """Classify comments and queue them; records already queued are not queued again.
 
@@ -64,7 +66,8 @@ def ingest(settings: Settings, inputs: tuple[str, ...], input_format: str | None
         records = open_records(inputs, input_format, columns, encoding, on_error,
                                pipeline.ruleset.site, on_bytes)
         summary = ingest_records(database, pipeline, records, source_of, settings.actor,
-                                 batch_size, on_rejected)
+                                 batch_size, on_rejected, workers=workers,
+                                 rules_dir=rules_dir, region=region, disabled=disabled)
     click.echo(f"read {summary.read}, queued {summary.queued}, already queued "
                f"{summary.already_queued}, rejected {summary.rejected}")
     if rejected_count:

@@ -10,6 +10,7 @@ from typing import BinaryIO
 from moderation.errors import InputFormatError
 from moderation.formats.csvfile import read_csv
 from moderation.formats.disqus import read_disqus
+from moderation.formats.idset import IdSet
 from moderation.formats.jsonl import read_jsonl
 from moderation.formats.records import Located, Record, Rejected
 from moderation.formats.wxr import NO_STAFF, StaffSettings, read_wxr
@@ -78,7 +79,7 @@ def read_inputs(paths: Sequence[str], input_format: str | None = None,
 
 def _checked(records: Iterator[Record]) -> Iterator[Record]:
     """The policies every format shares: empty texts, oversized texts, duplicate ids."""
-    seen: set[str] = set()
+    seen = IdSet()
     for record in records:
         if isinstance(record, Rejected):
             yield record
@@ -90,11 +91,10 @@ def _checked(records: Iterator[Record]) -> Iterator[Record]:
         elif size > MAX_TEXT_BYTES:
             yield Rejected(record.source, record.line, f"field 'text': {size:,} bytes, over "
                            "the 1 MB limit for one comment")
-        elif comment.id in seen:
+        elif not seen.add(comment.id):
             yield Rejected(record.source, record.line, f"field 'id': duplicate id "
                            f"{comment.id!r} in this file")
         else:
-            seen.add(comment.id)
             yield record
 
 

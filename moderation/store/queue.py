@@ -129,7 +129,9 @@ def _row(source: str, comment: Comment, verdict: Verdict, precedence: list[str],
 def ingest(db: Database, pipeline: Pipeline, records: Iterable[Record],
            source_of: Callable[[Located], str], actor: str, batch_size: int = 500,
            on_rejected: Callable[[Rejected], None] | None = None,
-           on_batch: Callable[[IngestSummary], None] | None = None) -> IngestSummary:
+           on_batch: Callable[[IngestSummary], None] | None = None,
+           workers: int = 1, rules_dir: str | None = None, region: str | None = None,
+           disabled: tuple[str, ...] = ()) -> IngestSummary:
     """Classify and enqueue records, committing every `batch_size` records.
 
     Idempotent on (source, comment id): a record already queued, by an earlier run or
@@ -147,14 +149,17 @@ def ingest(db: Database, pipeline: Pipeline, records: Iterable[Record],
             if on_batch:
                 on_batch(summary)
 
-    for record in records:
+    from moderation.parallel import verdict_stream
+
+    for record, verdict in verdict_stream(pipeline, records, workers, rules_dir, region,
+                                          disabled):
         summary.read += 1
-        if isinstance(record, Rejected):
+        if isinstance(record, Rejected) or verdict is None:
             summary.rejected += 1
-            if on_rejected:
+            if on_rejected and isinstance(record, Rejected):
                 on_rejected(record)
             continue
-        batch.append((source_of(record), record.comment, pipeline.classify(record.comment)))
+        batch.append((source_of(record), record.comment, verdict))
         if len(batch) >= batch_size:
             flush()
     flush()

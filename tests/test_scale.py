@@ -1,0 +1,65 @@
+"""Several cores and several machines give the same output as one process."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from moderation.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "fixtures" / "seed_comments.jsonl"
+EXPORTS = ROOT / "fixtures" / "exports"
+
+
+def _corpus(tmp_path: Path) -> Path:
+    """The seed comments 20 times over with distinct ids, and a bad line among them."""
+    lines = SEED.read_text(encoding="utf-8").splitlines()
+    path = tmp_path / "corpus.jsonl"
+    with path.open("w", encoding="utf-8") as out:
+        for copy in range(20):
+            for line in lines:
+                out.write(line.replace('"id": "seed', f'"id": "c{copy}-seed') + "\n")
+            if copy == 7:
+                out.write("not json\n")
+    return path
+
+
+def test_workers_give_the_same_output_in_the_same_order(tmp_path: Path) -> None:
+    corpus = _corpus(tmp_path)
+    one = CliRunner().invoke(main, ["classify", str(corpus)])
+    two = CliRunner().invoke(main, ["classify", str(corpus), "--workers", "2"])
+    assert one.exit_code == two.exit_code == 1  # the bad line is reported by both
+    assert one.stdout == two.stdout and len(one.stdout.splitlines()) == 920
+    assert "read 921, classified 920, rejected 1" in two.stderr
+
+
+def test_ingest_with_workers(tmp_path: Path) -> None:
+    corpus = _corpus(tmp_path)
+    result = CliRunner().invoke(main, ["--db", str(tmp_path / "q.db"), "ingest", str(corpus),
+                                       "--workers", "2", "--rejects",
+                                       str(tmp_path / "r.jsonl")])
+    assert result.exit_code == 1
+    assert result.stdout.strip() == "read 921, queued 920, already queued 0, rejected 1"
+
+
+def test_dask_local_cluster_matches_moderation_classify(tmp_path: Path) -> None:
+    distributed = pytest.importorskip("dask.distributed")
+    from moderation.distributed import classify_files
+
+    inputs = [str(SEED), str(EXPORTS / "seed.wxr.xml"), str(EXPORTS / "seed.disqus.xml"),
+              str(_corpus(tmp_path))]
+    out_dir = tmp_path / "out"
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        results = classify_files(client, inputs, str(out_dir))
+    assert [r.input for r in results] == inputs
+    for result in results:
+        expected = CliRunner().invoke(main, ["classify", result.input])
+        assert Path(result.output).read_text(encoding="utf-8") == expected.stdout
+        assert result.read == result.classified + result.rejected
+    assert results[-1].rejected == 1
+    assert "invalid JSON" in Path(results[-1].rejects).read_text()
