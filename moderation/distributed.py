@@ -56,9 +56,7 @@ def classify_partition(path: str, output_dir: str, rules_dir: str | None = None,
     from moderation.formats import StaffSettings, read_inputs
 
     pipeline = _pipeline(rules_dir, region, disabled)
-    site = pipeline.ruleset.site
-    staff = StaffSettings(frozenset(str(u) for u in site.staff_user_ids),
-                          frozenset(e.lower() for e in site.staff_emails))
+    staff = StaffSettings.from_site(pipeline.ruleset.site)
     name = Path(path).name
     out_path = Path(output_dir) / f"{name}.verdicts.jsonl"
     rejects_path = Path(output_dir) / f"{name}.rejects.jsonl"

@@ -78,8 +78,6 @@ def open_records(inputs: tuple[str, ...], input_format: str | None, columns: tup
     except LookupError:
         raise click.BadParameter(f"unknown encoding '{encoding}'",
                                  param_hint="--encoding") from None
-    staff = StaffSettings(frozenset(str(u) for u in site.staff_user_ids),
-                          frozenset(e.lower() for e in site.staff_emails))
-    records = read_inputs(inputs, input_format, parse_columns(columns), on_bytes, staff,
-                          encoding)
+    records = read_inputs(inputs, input_format, parse_columns(columns), on_bytes,
+                          StaffSettings.from_site(site), encoding)
     return until_first_rejection(records) if on_error == "fail" else records

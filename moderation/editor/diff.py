@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from moderation.errors import ModerationError
+from moderation.evaluation import Score
 from moderation.formats.records import Located, Record
 from moderation.pipeline import Pipeline
 
@@ -49,21 +50,6 @@ def resolve_rules(spec: str, default_dir: Path) -> tuple[Path, str]:
 
 
 @dataclass
-class LabelScore:
-    """Precision, recall and F1 of one label under one rule set."""
-
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
-
-    def figures(self) -> dict[str, float]:
-        p = self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
-        r = self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
-        f = 2 * p * r / (p + r) if p + r else 0.0
-        return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4)}
-
-
-@dataclass
 class DiffReport:
     """Comments whose labels or suggested template change, by direction, with examples."""
 
@@ -76,7 +62,7 @@ class DiffReport:
     labels_removed: Counter[str] = field(default_factory=Counter)
     directions: Counter[str] = field(default_factory=Counter)
     examples: dict[str, list[dict[str, str]]] = field(default_factory=dict)
-    scores: dict[str, tuple[LabelScore, LabelScore]] = field(default_factory=dict)
+    scores: dict[str, tuple[Score, Score]] = field(default_factory=dict)
 
     @property
     def changed(self) -> bool:
@@ -93,10 +79,15 @@ class DiffReport:
         if self.scores:
             out["scores"] = {}
             for label, (old, new) in self.scores.items():
-                before, after = old.figures(), new.figures()
+                before, after = _figures(old), _figures(new)
                 out["scores"][label] = {"old": before, "new": after, "f1_change": round(
                     after["f1"] - before["f1"], 4)}
         return out
+
+
+def _figures(score: Score) -> dict[str, float]:
+    return {"precision": round(score.precision, 4), "recall": round(score.recall, 4),
+            "f1": round(score.f1, 4)}
 
 
 def diff_rulesets(old: Pipeline, new: Pipeline, records: Iterable[Record],
@@ -126,7 +117,8 @@ def diff_rulesets(old: Pipeline, new: Pipeline, records: Iterable[Record],
         truth = comment.meta.get("labels")
         if isinstance(truth, list):
             for label in labels:
-                pair = report.scores.setdefault(label, (LabelScore(), LabelScore()))
+                pair = report.scores.setdefault(label, (Score(label, "label"),
+                                                        Score(label, "label")))
                 for score, verdict in zip(pair, (a, b), strict=True):
                     expected, found = label in truth, label in verdict.labels
                     score.tp += expected and found

@@ -8,8 +8,7 @@ from typing import Any, BinaryIO
 from moderation.errors import InputError
 from moderation.formats.records import Located, Record, Rejected, comment_from_mapping
 from moderation.formats.wxr import NO_STAFF, StaffSettings
-from moderation.formats.xmlsafe import StreamHandler, XMLProblem, decode_text
-from moderation.formats.xmlsafe import parse_stream as _parse
+from moderation.formats.xmlsafe import StreamHandler, decode_text, read_xml_records
 
 DSQ_INTERNALS = "http://disqus.com/disqus-internals"
 _POST_FIELDS = {"message", "createdAt", "isDeleted", "isSpam", "ipAddress", "id"}
@@ -83,12 +82,7 @@ def read_disqus(stream: BinaryIO, source: str,
 
     A post whose author's e-mail is one of the staff's is the site's own reply.
     """
-    try:
-        for raw in _parse(stream, _Handler()):
-            yield _record(raw, source, staff)
-    except XMLProblem as exc:
-        yield Rejected(source, exc.line, f"{exc.message} (column {exc.column}); the rest of "
-                       "the file cannot be read")
+    return read_xml_records(stream, source, _Handler(), lambda raw: _record(raw, source, staff))
 
 
 def _record(raw: dict[str, Any], source: str, staff: StaffSettings) -> Record:

@@ -11,8 +11,7 @@ from xml.sax.saxutils import escape
 
 from moderation.errors import InputError
 from moderation.formats.records import Located, Record, Rejected, comment_from_mapping
-from moderation.formats.xmlsafe import StreamHandler, XMLProblem, decode_text, encode_text
-from moderation.formats.xmlsafe import parse_stream as _parse
+from moderation.formats.xmlsafe import StreamHandler, decode_text, encode_text, read_xml_records
 
 WP_NS = re.compile(r"^https?://wordpress\.org/export/1\.[0-2]/$")
 CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
@@ -31,6 +30,12 @@ class StaffSettings:
 
     user_ids: frozenset[str] = frozenset()
     emails: frozenset[str] = frozenset()
+
+    @classmethod
+    def from_site(cls, site: Any) -> StaffSettings:
+        """The staff settings of a site (rules/site.yaml)."""
+        return cls(frozenset(str(u) for u in site.staff_user_ids),
+                   frozenset(e.lower() for e in site.staff_emails))
 
     def is_staff(self, user_id: str | None, email: str | None) -> bool:
         return bool((user_id and user_id != "0" and user_id in self.user_ids)
@@ -98,12 +103,7 @@ NO_STAFF = StaffSettings()
 def read_wxr(stream: BinaryIO, source: str,
              staff: StaffSettings = NO_STAFF) -> Iterator[Record]:
     """Every `wp:comment` of a WXR export, tied to its post, as a record or a rejection."""
-    try:
-        for raw in _parse(stream, _Handler()):
-            yield _record(raw, source, staff)
-    except XMLProblem as exc:
-        yield Rejected(source, exc.line, f"{exc.message} (column {exc.column}); the rest of "
-                       "the file cannot be read")
+    return read_xml_records(stream, source, _Handler(), lambda raw: _record(raw, source, staff))
 
 
 def _record(raw: dict[str, Any], source: str, staff: StaffSettings) -> Record:

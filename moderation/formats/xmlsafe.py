@@ -126,3 +126,16 @@ def parse_stream(stream: BinaryIO, handler: StreamHandler,
                          "declarations could expand without bound") from None
     yield from handler.ready
     handler.ready.clear()
+
+
+def read_xml_records(stream: BinaryIO, source: str, handler: StreamHandler,
+                     to_record: Callable[[Any], Any]) -> Iterator[Any]:
+    """Records from an XML export; a fault ends the file with one rejection at its place."""
+    from moderation.formats.records import Rejected
+
+    try:
+        for raw in parse_stream(stream, handler):
+            yield to_record(raw)
+    except XMLProblem as exc:
+        yield Rejected(source, exc.line, f"{exc.message} (column {exc.column}); the rest of "
+                       "the file cannot be read")
