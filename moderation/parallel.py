@@ -12,6 +12,8 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 from typing import Any
 
+import orjson
+
 from moderation.formats.records import Located, Record, Rejected
 from moderation.models import Comment, Verdict
 from moderation.pipeline import Pipeline
@@ -25,8 +27,10 @@ def _start(rules_dir: str | None, region: str | None, disabled: tuple[str, ...])
     _pipeline = Pipeline.from_directory(rules_dir, region, disabled)
 
 
-def _classify(batch: list[Comment]) -> list[Verdict]:
+def _classify(batch: list[Comment], as_jsonl: bool = False) -> list[Any]:
     assert _pipeline is not None
+    if as_jsonl:  # the output line itself: far cheaper to send back than a Verdict
+        return [orjson.dumps(_pipeline.classify(c).to_record()) + b"\n" for c in batch]
     return [_pipeline.classify(comment) for comment in batch]
 
 
@@ -38,8 +42,10 @@ def _batches(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
 
 def classify_in_parallel(records: Iterable[Record], workers: int, rules_dir: str | None = None,
                          region: str | None = None, disabled: tuple[str, ...] = (),
-                         batch_size: int = BATCH) -> Iterator[tuple[Record, Verdict | None]]:
-    """Each record with its verdict (None for a rejected record), in input order."""
+                         batch_size: int = BATCH,
+                         as_jsonl: bool = False) -> Iterator[tuple[Record, Any]]:
+    """Each record with its verdict (None for a rejected record), in input order; with
+    `as_jsonl`, the verdict's JSONL output line (bytes) instead of the Verdict."""
     context = multiprocessing.get_context("fork" if "fork" in
                                           multiprocessing.get_all_start_methods() else "spawn")
     with context.Pool(workers, initializer=_start,
@@ -47,14 +53,14 @@ def classify_in_parallel(records: Iterable[Record], workers: int, rules_dir: str
         pending: list[tuple[list[Record], Any]] = []
         for batch in _batches(records, batch_size):
             comments = [r.comment for r in batch if isinstance(r, Located)]
-            pending.append((batch, pool.apply_async(_classify, (comments,))))
+            pending.append((batch, pool.apply_async(_classify, (comments, as_jsonl))))
             if len(pending) >= workers * 3:  # keep a few batches in flight, no more
                 yield from _drain(pending.pop(0))
         while pending:
             yield from _drain(pending.pop(0))
 
 
-def _drain(item: tuple[list[Record], Any]) -> Iterator[tuple[Record, Verdict | None]]:
+def _drain(item: tuple[list[Record], Any]) -> Iterator[tuple[Record, Any]]:
     batch, result = item
     verdicts = iter(result.get())
     for record in batch:
@@ -73,3 +79,87 @@ def verdict_stream(pipeline: Pipeline, records: Iterable[Record], workers: int =
             yield record, verdict
         return
     yield from classify_in_parallel(records, workers, rules_dir, region, disabled)
+
+
+# --- the fast path for JSONL in, JSONL out ---------------------------------------------
+
+
+def _classify_lines(batch: list[tuple[str, int, bytes]]) -> list[tuple[Any, ...]]:
+    """Parse, check and classify raw JSONL lines; only small tuples travel back."""
+    from moderation.formats import text_problem
+    from moderation.formats.jsonl import parse_line
+
+    assert _pipeline is not None
+    out: list[tuple[Any, ...]] = []
+    for source, number, raw in batch:
+        record = parse_line(raw, source, number)
+        if isinstance(record, Rejected):
+            out.append((False, record.reason, record.raw))
+            continue
+        problem = text_problem(record.comment.text)
+        if problem:
+            out.append((False, problem, None))
+            continue
+        verdict = _pipeline.classify(record.comment)
+        out.append((True, record.comment.id, orjson.dumps(verdict.to_record()) + b"\n"))
+    return out
+
+
+def classify_jsonl_files(paths: Iterable[str], workers: int, on_line: Any, on_rejected: Any,
+                         rules_dir: str | None = None, region: str | None = None,
+                         disabled: tuple[str, ...] = (), batch_size: int = BATCH,
+                         on_bytes: Any = None) -> tuple[int, int, int]:
+    """JSONL files classified on `workers` cores, the workers parsing the lines too (the
+    main process only reads, checks duplicate ids and writes); returns read, classified
+    and rejected counts. Output and rejections come in input order."""
+    import sys
+
+    from moderation.formats import duplicate_reason
+    from moderation.formats.idset import IdSet
+
+    read = classified = rejected = 0
+    context = multiprocessing.get_context("fork" if "fork" in
+                                          multiprocessing.get_all_start_methods() else "spawn")
+    with context.Pool(workers, initializer=_start,
+                      initargs=(rules_dir, region, disabled)) as pool:
+        for path in paths:
+            source = "<stdin>" if path == "-" else path
+            stream = sys.stdin.buffer if path == "-" else open(path, "rb")  # noqa: SIM115
+            seen = IdSet()
+            pending: list[tuple[list[tuple[str, int, bytes]], Any]] = []
+
+            def drain(pending: list[Any] = pending, seen: IdSet = seen) -> None:
+                nonlocal read, classified, rejected
+                lines, result = pending.pop(0)
+                for (src, number, _), answer in zip(lines, result.get(), strict=True):
+                    read += 1
+                    if answer[0] and seen.add(answer[1]):
+                        on_line(answer[2])
+                        classified += 1
+                    else:
+                        reason = answer[1] if not answer[0] else duplicate_reason(answer[1])
+                        on_rejected(Rejected(src, number, reason,
+                                             answer[2] if not answer[0] else None))
+                        rejected += 1
+
+            try:
+                batch: list[tuple[str, int, bytes]] = []
+                for number, raw in enumerate(stream, start=1):
+                    if on_bytes:
+                        on_bytes(len(raw))
+                    if not raw.strip():
+                        continue
+                    batch.append((source, number, raw))
+                    if len(batch) >= batch_size:
+                        pending.append((batch, pool.apply_async(_classify_lines, (batch,))))
+                        batch = []
+                        if len(pending) >= workers * 3:
+                            drain()
+                if batch:
+                    pending.append((batch, pool.apply_async(_classify_lines, (batch,))))
+                while pending:
+                    drain()
+            finally:
+                if path != "-":
+                    stream.close()
+    return read, classified, rejected

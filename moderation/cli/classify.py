@@ -9,11 +9,13 @@ from typing import TextIO
 
 import click
 
-from moderation.classify import classify_records
+from moderation.classify import Summary, classify_records
 from moderation.cli.options import input_options, open_records, region_option, rules_option
-from moderation.cli.output import WRITERS
+from moderation.cli.output import WRITERS, JsonlWriter
 from moderation.cli.progress import byte_progress
+from moderation.formats import detect_format
 from moderation.formats.records import Rejected
+from moderation.parallel import classify_jsonl_files
 from moderation.pipeline import Pipeline
 
 
@@ -58,10 +60,21 @@ def classify(inputs: tuple[str, ...], fmt: str, output: str, input_format: str |
                                               "reason": rec.reason, "raw": rec.raw},
                                              ensure_ascii=False) + "\n")
 
-        records = open_records(inputs, input_format, columns, encoding, on_error,
-                               pipeline.ruleset.site, on_bytes)
-        summary = classify_records(pipeline, records, writer.write, on_rejected, all_rules,
-                                   workers, rules_dir, region, disabled)
+        if workers > 1 and isinstance(writer, JsonlWriter) and not all_rules \
+                and on_error == "skip" and all(detect_format(p, input_format) == "jsonl"
+                                               for p in inputs or ("-",)):
+            # JSONL in and out on several cores: the workers parse and write the lines.
+            read, done, bad = classify_jsonl_files(inputs or ("-",), workers,
+                                                   writer.write_line, on_rejected, rules_dir,
+                                                   region, disabled, on_bytes=on_bytes)
+            summary = Summary(read, done, bad)
+        else:
+            records = open_records(inputs, input_format, columns, encoding, on_error,
+                                   pipeline.ruleset.site, on_bytes)
+            on_line = writer.write_line if isinstance(writer, JsonlWriter) else None
+            summary = classify_records(pipeline, records, writer.write, on_rejected,
+                                       all_rules, workers, rules_dir, region, disabled,
+                                       on_line)
         writer.close()
     if summary.rejected or sys.stderr.isatty():
         click.echo(f"read {summary.read}, classified {summary.classified}, "

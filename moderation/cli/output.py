@@ -35,6 +35,10 @@ class JsonlWriter(VerdictWriter):
     def write(self, comment: Comment, verdict: Verdict) -> None:
         self.out.write(orjson.dumps(verdict.to_record()).decode() + "\n")
 
+    def write_line(self, line: bytes) -> None:
+        """An output line a worker process already made."""
+        self.out.write(line.decode())
+
 
 def _flat(record: dict[str, Any]) -> dict[str, str]:
     return {

@@ -77,6 +77,22 @@ def read_inputs(paths: Sequence[str], input_format: str | None = None,
             yield from _checked(_read(handle, path, fmt, columns, on_bytes, staff, encoding))
 
 
+def text_problem(text: str) -> str | None:
+    """Why a comment's text cannot be taken (empty, over 1 MB), or None."""
+    if not text.strip():
+        return "field 'text': empty"
+    if len(text) * 4 > MAX_TEXT_BYTES:  # only long texts are worth encoding to measure
+        size = len(text.encode("utf-8", "surrogatepass"))
+        if size > MAX_TEXT_BYTES:
+            return f"field 'text': {size:,} bytes, over the 1 MB limit for one comment"
+    return None
+
+
+def duplicate_reason(comment_id: str) -> str:
+    """The reason given for an id seen before in the same file."""
+    return f"field 'id': duplicate id {comment_id!r} in this file"
+
+
 def _checked(records: Iterator[Record]) -> Iterator[Record]:
     """The policies every format shares: empty texts, oversized texts, duplicate ids."""
     seen = IdSet()
@@ -84,16 +100,11 @@ def _checked(records: Iterator[Record]) -> Iterator[Record]:
         if isinstance(record, Rejected):
             yield record
             continue
-        comment = record.comment
-        size = len(comment.text.encode("utf-8", "surrogatepass"))
-        if not comment.text.strip():
-            yield Rejected(record.source, record.line, "field 'text': empty")
-        elif size > MAX_TEXT_BYTES:
-            yield Rejected(record.source, record.line, f"field 'text': {size:,} bytes, over "
-                           "the 1 MB limit for one comment")
-        elif not seen.add(comment.id):
-            yield Rejected(record.source, record.line, f"field 'id': duplicate id "
-                           f"{comment.id!r} in this file")
+        problem = text_problem(record.comment.text)
+        if problem:
+            yield Rejected(record.source, record.line, problem)
+        elif not seen.add(record.comment.id):
+            yield Rejected(record.source, record.line, duplicate_reason(record.comment.id))
         else:
             yield record
 
