@@ -241,7 +241,7 @@ class CompiledRule:
                 return None
             s, e = self._primary_span(doc, evidence)
         else:
-            for s_start, s_end in doc.sentences_with(self.gates[0] if self.gates else ()):
+            for s_start, s_end in self._candidate_sentences(doc):
                 evidence = self.match_unit(doc, s_start, s_end)
                 if evidence is not None:
                     real = [sp for sp in evidence if sp[1] > sp[0]] or [(s_start, s_end)]
@@ -252,6 +252,19 @@ class CompiledRule:
         # Built from values this code computed, so pydantic's validation is skipped.
         return Finding.model_construct(label=self.label, rule=self.code, start=s, end=e,
                                        text=doc.text[s:e], score=self.score, veto=self.veto)
+
+    def _candidate_sentences(self, doc: Doc) -> list[Span]:
+        """Sentences where every gate of the rule has a hit: in sentence scope all the
+        word-list conditions must hold in the same sentence."""
+        if not self.gates:
+            return doc.sentences
+        candidates = doc.sentences_with(self.gates[0])
+        for gate in self.gates[1:]:
+            if not candidates:
+                break
+            allowed = set(doc.sentences_with(gate))
+            candidates = [sent for sent in candidates if sent in allowed]
+        return candidates
 
     def _primary_span(self, doc: Doc, evidence: list[Span]) -> Span:
         real = [sp for sp in evidence if sp[1] > sp[0]]
