@@ -2,11 +2,35 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import click
+from sqlalchemy import Engine
 
 from moderation.cli import Settings
-from moderation.store.db import current_revision, database_url, head_revision, make_engine
+from moderation.errors import DatabaseError
+from moderation.store.db import (
+    current_revision,
+    database_url,
+    head_revision,
+    make_engine,
+    sqlite_path,
+)
 from moderation.store.db import upgrade as upgrade_schema
+
+
+@contextmanager
+def _engine(settings: Settings, create: bool) -> Iterator[Engine]:
+    url = database_url(settings.db)
+    path = sqlite_path(url)
+    if path is not None and not path.exists() and not create:
+        raise DatabaseError(f"no database at {path}")
+    engine = make_engine(url)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
 
 
 @click.group()
@@ -24,11 +48,8 @@ def upgrade(settings: Settings) -> None:
 
     Example: moderation db upgrade
     """
-    engine = make_engine(database_url(settings.db))
-    try:
+    with _engine(settings, create=True) as engine:
         before, after = upgrade_schema(engine)
-    finally:
-        engine.dispose()
     if before == after:
         click.echo(f"schema already at revision {after}")
     else:
@@ -42,11 +63,8 @@ def status(settings: Settings) -> None:
 
     Example: moderation db status
     """
-    engine = make_engine(database_url(settings.db))
-    try:
+    with _engine(settings, create=False) as engine:
         current = current_revision(engine)
-    finally:
-        engine.dispose()
     head = head_revision()
     state = "up to date" if current == head else "needs `moderation db upgrade`"
     click.echo(f"database revision {current or 'none'}, code revision {head}: {state}")

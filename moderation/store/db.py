@@ -31,7 +31,8 @@ def database_url(value: str | None = None) -> str:
     return f"sqlite:///{Path(raw).expanduser().resolve()}"
 
 
-def _sqlite_path(url: str) -> Path | None:
+def sqlite_path(url: str) -> Path | None:
+    """The file of an SQLite URL (None for other databases and in-memory ones)."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite" or not parsed.database or \
             parsed.database == ":memory:":
@@ -169,7 +170,7 @@ def _operational(exc: OperationalError, url: str) -> DatabaseError:
 
 
 def _shown(url: str) -> str:
-    path = _sqlite_path(url)
+    path = sqlite_path(url)
     return str(path) if path else make_url(url).render_as_string(hide_password=True)
 
 
@@ -180,7 +181,7 @@ def open_database(url: str | None = None, *, create: bool = False) -> Database:
     upgrade`; one at a schema this code does not know is refused.
     """
     resolved = database_url(url)
-    path = _sqlite_path(resolved)
+    path = sqlite_path(resolved)
     if path is not None and not path.exists():
         if not create:
             raise DatabaseError(f"no database at {path}: ingest comments first "

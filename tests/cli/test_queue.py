@@ -177,3 +177,10 @@ def test_next_needs_a_terminal(seeded) -> None:
 def test_db_status(seeded) -> None:
     result = seeded("db", "status")
     assert result.exit_code == 0 and "up to date" in result.stdout
+
+
+def test_db_status_does_not_create_a_database(run, tmp_path: Path) -> None:
+    result = run("db", "status")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == f"error: no database at {tmp_path / 'q.db'}"
+    assert not (tmp_path / "q.db").exists()
