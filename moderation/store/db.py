@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
 from moderation.errors import DatabaseError
@@ -31,9 +31,17 @@ def database_url(value: str | None = None) -> str:
     return f"sqlite:///{Path(raw).expanduser().resolve()}"
 
 
+def parse_url(url: str) -> URL:
+    """The parsed URL, or a DatabaseError naming the text that is not one."""
+    try:
+        return make_url(url)
+    except ArgumentError:
+        raise DatabaseError(f"not a database URL: {url!r}") from None
+
+
 def sqlite_path(url: str) -> Path | None:
     """The file of an SQLite URL (None for other databases and in-memory ones)."""
-    parsed = make_url(url)
+    parsed = parse_url(url)
     if parsed.get_backend_name() != "sqlite" or not parsed.database or \
             parsed.database == ":memory:":
         return None
@@ -42,10 +50,7 @@ def sqlite_path(url: str) -> Path | None:
 
 def make_engine(url: str) -> Engine:
     """An engine; SQLite gets WAL, a busy timeout and foreign keys."""
-    try:
-        parsed = make_url(url)
-    except ArgumentError:
-        raise DatabaseError(f"not a database URL: {url!r}") from None
+    parsed = parse_url(url)
     if parsed.get_backend_name() == "sqlite":
         engine = create_engine(url, connect_args={"timeout": 5})
 
@@ -171,7 +176,7 @@ def _operational(exc: OperationalError, url: str) -> DatabaseError:
 
 def _shown(url: str) -> str:
     path = sqlite_path(url)
-    return str(path) if path else make_url(url).render_as_string(hide_password=True)
+    return str(path) if path else parse_url(url).render_as_string(hide_password=True)
 
 
 def open_database(url: str | None = None, *, create: bool = False) -> Database:

@@ -184,3 +184,19 @@ def test_db_status_does_not_create_a_database(run, tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert result.stderr.strip() == f"error: no database at {tmp_path / 'q.db'}"
     assert not (tmp_path / "q.db").exists()
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("not a url://", "error: not a database URL: 'not a url://'"),
+        ("nosuchdriver://host/db",
+         "error: cannot use database nosuchdriver://host/db: "
+         "Can't load plugin: sqlalchemy.dialects:nosuchdriver"),
+    ],
+)
+def test_malformed_database_url_is_one_line(url: str, message: str) -> None:
+    result = CliRunner().invoke(main, ["--db", url, "queue", "list"])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == message
+    assert result.exception is None or isinstance(result.exception, SystemExit)
