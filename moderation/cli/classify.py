@@ -76,7 +76,8 @@ def classify(inputs: tuple[str, ...], fmt: str, output: str, input_format: str |
                                        all_rules, workers, rules_dir, region, disabled,
                                        on_line)
         writer.close()
-    if summary.rejected or sys.stderr.isatty():
+    if summary.rejected or not summary.read or sys.stderr.isatty():
+        # Always said when nothing was read: an empty export is usually a mistake.
         click.echo(f"read {summary.read}, classified {summary.classified}, "
                    f"rejected {summary.rejected}", err=True)
     if summary.rejected:

@@ -212,3 +212,15 @@ def test_extra_fields_are_kept_as_metadata(pipeline) -> None:
 
     comment = comment_from_mapping({"id": 3, "text": "hi", "likes": 4, "parent": 2}, "f", 1)
     assert (comment.id, comment.parent, comment.meta) == ("3", "2", {"likes": 4})
+
+
+@pytest.mark.parametrize(("name", "content"), [("in.jsonl", ""), ("in.csv", ""),
+                                               ("in.csv", "id,text\n")])
+def test_empty_input_is_said_not_silent(runner: CliRunner, tmp_path: Path, name: str,
+                                        content: str) -> None:
+    path = tmp_path / name
+    path.write_text(content)
+    result = runner.invoke(main, ["classify", str(path)])
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert result.stderr.strip() == "read 0, classified 0, rejected 0"
