@@ -86,6 +86,19 @@ def _verdict_values(kind: str, verdict: Verdict) -> set[str]:
     return {e.raw for e in ents.emails}
 
 
+def check_truth(labels: list[Any], known: Sequence[str], source: str, line: int) -> set[str]:
+    """The gold labels of a record, refusing names the rule set does not know.
+
+    A misspelt gold label ("condolences") would otherwise be ignored, and the
+    figures would look better than they are.
+    """
+    for label in labels:
+        if not isinstance(label, str) or label not in known:
+            raise InputError(source, line, f"unknown label {label!r} (the rule set has: "
+                             f"{', '.join(known)})", field="labels")
+    return set(labels)
+
+
 def load_labelled(paths: Sequence[str]) -> Iterable[tuple[str, int, dict[str, Any]]]:
     """Yield (file, line, record) from labelled JSONL files."""
     for path in paths:
@@ -122,7 +135,7 @@ def evaluate(pipeline: Pipeline, paths: Sequence[str], exhaustive: bool = False)
         comment = comment_from_mapping(record, path, number)
         verdict = pipeline.classify(comment, exhaustive)
         count += 1
-        truth = set(record["labels"])
+        truth = check_truth(record["labels"], labels, path, number)
         got = set(verdict.labels)
         for name in labels:
             score = scores[name]

@@ -139,3 +139,21 @@ def test_broken_rules_never_give_a_traceback(command: str, rules_copy: Path) -> 
     result = _run("rules", command, str(rules_copy))
     assert result.exit_code == 1
     assert "invalid YAML" in result.stderr and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    "command",
+    [("rules", "eval"), ("rules", "stats"),
+     ("rules", "diff", "--old", str(ROOT / "rules"))],
+)
+@pytest.mark.parametrize("bad", ["condolences", 3])
+def test_a_misspelt_gold_label_is_refused_with_its_line(tmp_path: Path, command, bad) -> None:
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps({"id": 1, "text": "So sorry.", "labels": ["condolence"]})
+                    + "\n" + json.dumps({"id": 2, "text": "So sorry.", "labels": [bad]}) + "\n")
+    name, *options = command[1:]
+    result = _run("rules", name, str(gold), *options)
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        f"error: {gold}:2: field 'labels': unknown label {bad!r} (the rule set has: crisis, "
+        "personal_medical_question, condolence, expert_question, thanks)")
