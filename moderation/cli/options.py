@@ -60,7 +60,15 @@ def parse_columns(values: tuple[str, ...]) -> dict[str, str]:
         if not sep or not field or not column:
             raise click.BadParameter(f"expected FIELD=COLUMN, got '{value}'",
                                      param_hint="--column")
-        mapping[field.strip()] = column.strip()
+        field, column = field.strip(), column.strip()
+        if field in mapping:
+            raise click.BadParameter(f"{field} is mapped twice ({field}={mapping[field]} and "
+                                     f"{field}={column})", param_hint="--column")
+        if column in mapping.values():
+            other = next(f for f, c in mapping.items() if c == column)
+            raise click.BadParameter(f"column '{column}' is mapped to both {other} and "
+                                     f"{field}", param_hint="--column")
+        mapping[field] = column
     return mapping
 
 

@@ -224,3 +224,20 @@ def test_empty_input_is_said_not_silent(runner: CliRunner, tmp_path: Path, name:
     assert result.exit_code == 0
     assert result.stdout == ""
     assert result.stderr.strip() == "read 0, classified 0, rejected 0"
+
+
+@pytest.mark.parametrize(
+    ("columns", "message"),
+    [(["text=body", "text=id"], "text is mapped twice (text=body and text=id)"),
+     (["text=body", "author=body"], "column 'body' is mapped to both text and author")],
+)
+def test_conflicting_column_mappings_are_usage_errors(runner: CliRunner, tmp_path: Path,
+                                                      columns: list[str], message: str) -> None:
+    path = tmp_path / "in.csv"
+    path.write_text("id,body\n1,hello\n")
+    args = ["classify", str(path)]
+    for column in columns:
+        args += ["--column", column]
+    result = runner.invoke(main, args)
+    assert result.exit_code == 2
+    assert f"Invalid value for --column: {message}" in result.stderr
