@@ -54,7 +54,7 @@ def input_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 def parse_columns(values: tuple[str, ...]) -> dict[str, str]:
     """FIELD=COLUMN options as a mapping."""
-    mapping = {}
+    mapping: dict[str, str] = {}
     for value in values:
         field, sep, column = value.partition("=")
         if not sep or not field or not column:
