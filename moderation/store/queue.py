@@ -230,9 +230,9 @@ class ItemFilter:
         if self.status:
             out.append(ITEMS.c.status == self.status)
         if self.label:
-            out.append(ITEMS.c.labels.like(f"%,{self.label},%"))
+            out.append(ITEMS.c.labels.like(f"%,{_like_literal(self.label)},%", escape="\\"))
         if self.flag:
-            out.append(ITEMS.c.flags.like(f"%,{self.flag},%"))
+            out.append(ITEMS.c.flags.like(f"%,{_like_literal(self.flag)},%", escape="\\"))
         if self.post:
             out.append(ITEMS.c.post == self.post)
         if self.since:
@@ -242,6 +242,12 @@ class ItemFilter:
         if self.template:
             out.append(ITEMS.c.reply_template == self.template)
         return out
+
+
+def _like_literal(value: str) -> str:
+    """`value` matched as itself in LIKE: `%` and `_` are not wildcards here, so
+    `--label %` cannot widen a bulk decision to every item."""
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 ORDER = (ITEMS.c.priority, ITEMS.c.sort_at, ITEMS.c.id)

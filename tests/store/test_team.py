@@ -59,6 +59,23 @@ def test_every_command_on_both_databases(db_url: str) -> None:
     assert "already at revision" in run("db", "upgrade").stdout
 
 
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [(q.ItemFilter(label="%"), 0), (q.ItemFilter(label="thank_"), 0),
+     (q.ItemFilter(label="personal%question"), 0), (q.ItemFilter(flag="%"), 0),
+     (q.ItemFilter(label="\\"), 0), (q.ItemFilter(label="thanks"), 15)],
+)
+def test_label_and_flag_filters_have_no_wildcards(db_url: str, pipeline, filters,
+                                                  expected: int) -> None:
+    # A bulk decision with `--label %` must touch nothing, not every labelled item.
+    db = _seeded(db_url, pipeline)
+    try:
+        assert q.count_items(db, filters) == expected
+        assert len(list(q.list_items(db, filters))) == expected
+    finally:
+        db.close()
+
+
 def test_claims_are_exclusive_and_lapse(db_url: str, pipeline) -> None:
     db = _seeded(db_url, pipeline)
     ann = q.next_item(db, "ann", claim_seconds=600)
