@@ -27,6 +27,13 @@ class Score:
     fn: int = 0
     support: int = 0
 
+    def count(self, expected: bool, found: bool) -> None:
+        """Add one comment on which the label was `expected` and/or `found`."""
+        self.support += expected
+        self.tp += expected and found
+        self.fp += found and not expected
+        self.fn += expected and not found
+
     @property
     def precision(self) -> float:
         return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
@@ -140,10 +147,7 @@ def evaluate(pipeline: Pipeline, paths: Sequence[str], exhaustive: bool = False)
         for name in labels:
             score = scores[name]
             expected, found = name in truth, name in got
-            score.support += expected
-            score.tp += expected and found
-            score.fp += found and not expected
-            score.fn += expected and not found
+            score.count(expected, found)
             if expected != found:
                 fired = sorted({f.rule for f in verdict.findings if f.label == name})
                 misses.append(Miss(comment.id, f"{path}:{number}", name,

@@ -121,8 +121,5 @@ def diff_rulesets(old: Pipeline, new: Pipeline, records: Iterable[Record],
                 pair = report.scores.setdefault(label, (Score(label, "label"),
                                                         Score(label, "label")))
                 for score, verdict in zip(pair, (a, b), strict=True):
-                    expected, found = label in truth, label in verdict.labels
-                    score.tp += expected and found
-                    score.fp += found and not expected
-                    score.fn += expected and not found
+                    score.count(label in truth, label in verdict.labels)
     return report
