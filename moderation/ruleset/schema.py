@@ -11,6 +11,13 @@ CODE_RE = re.compile(r"^[A-Z]{2,6}\d{3}$")
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
+def _checked_code(value: str, example: str) -> str:
+    """A rule or policy code, or the error that shows an `example` of one."""
+    if not CODE_RE.match(value):
+        raise ValueError(f"must be 2-6 capital letters and 3 digits, such as {example}")
+    return value
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -188,9 +195,7 @@ class Rule(Strict):
     @field_validator("code")
     @classmethod
     def _code(cls, value: str) -> str:
-        if not CODE_RE.match(value):
-            raise ValueError("must be 2-6 capital letters and 3 digits, such as PMQ001")
-        return value
+        return _checked_code(value, "PMQ001")
 
     @model_validator(mode="after")
     def _has_conditions(self) -> Rule:
@@ -236,9 +241,7 @@ class Policy(Strict):
     @field_validator("code")
     @classmethod
     def _code(cls, value: str) -> str:
-        if not CODE_RE.match(value):
-            raise ValueError("must be 2-6 capital letters and 3 digits, such as POL001")
-        return value
+        return _checked_code(value, "POL001")
 
 
 class PoliciesFile(Strict):
