@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -16,8 +16,37 @@ LABELS: tuple[str, ...] = (
 )
 
 
+_setattr = object.__setattr__
+
+
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    @classmethod
+    def trusted(cls, **values: Any) -> Self:
+        """A value built from data this program computed itself: no validation.
+
+        Like pydantic's `model_construct`, at a fraction of its cost on the hot path (it
+        fills defaults only when a field is missing and takes no aliases). Unknown field
+        names are refused, so a typo cannot slip a field past the model.
+        """
+        fields = cls.__pydantic_fields__
+        if len(values) != len(fields) or not values.keys() <= fields.keys():
+            unknown = values.keys() - fields.keys()
+            if unknown:
+                raise TypeError(f"{cls.__name__} has no field {', '.join(sorted(unknown))}")
+            given = set(values)
+            values = {name: values[name] if name in values else
+                      field.get_default(call_default_factory=True)
+                      for name, field in fields.items()}
+        else:
+            given = set(values)
+        model = cls.__new__(cls)
+        _setattr(model, "__dict__", values)
+        _setattr(model, "__pydantic_fields_set__", given)
+        _setattr(model, "__pydantic_extra__", None)
+        _setattr(model, "__pydantic_private__", None)
+        return model
 
 
 class Comment(_Frozen):

@@ -88,7 +88,7 @@ class Pipeline:
             if out.entities is not None:
                 entities = out.entities
         if doc.timed_out:
-            flags.append(Flag.model_construct(
+            flags.append(Flag.trusted(
                 kind="needs_review", value="a rule's pattern ran out of its time budget",
                 start=0, end=len(doc.text)))
         return decide(comment, findings, entities, flags, self.ruleset.labels, self.replies,

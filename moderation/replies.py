@@ -109,11 +109,13 @@ def pick_expert(text: str, experts: list[Expert]) -> Expert | None:
     return experts[0] if experts else None
 
 
-def build_context(comment: Comment, site: Site, labels: tuple[str, ...]) -> dict[str, Any]:
-    """The variables a template sees for one comment."""
+def build_context(comment: Comment, site: Site, labels: tuple[str, ...],
+                  site_values: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The variables a template sees for one comment (`site_values`: the site already
+    dumped, which the sandbox cannot change, so a reply book dumps it once)."""
     expert = pick_expert(comment.text, site.experts)
     return {
-        "site": site.model_dump(),
+        "site": site.model_dump() if site_values is None else site_values,
         "comment": {"id": comment.id, "author": comment.author,
                     "first_name": first_name(comment.author), "post": comment.post},
         "expert": {"name": expert.name if expert else "our expert",
@@ -127,6 +129,7 @@ class ReplyBook:
 
     def __init__(self, templates: dict[str, Template], site: Site):
         self._site = site
+        self._site_values = site.model_dump()
         self._templates = templates
         self._compiled = {tid: ENV.from_string(t.text) for tid, t in templates.items()}
         self._by_label: dict[str, str] = {}
@@ -152,10 +155,11 @@ class ReplyBook:
         except KeyError:
             raise TemplateError(f"unknown template '{template_id}'") from None
         try:
-            text = compiled.render(build_context(comment, self._site, labels))
+            text = compiled.render(build_context(comment, self._site, labels,
+                                                 self._site_values))
         except JinjaTemplateError as exc:
             raise TemplateError(f"template '{template_id}': {exc}") from None
-        return SuggestedReply.model_construct(
+        return SuggestedReply.trusted(
             template=template_id, label=self._templates[template_id].label, text=text.strip())
 
 

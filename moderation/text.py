@@ -65,24 +65,24 @@ def split_sentences(text: str) -> list[Span]:
     """Spans of the sentences of text, trimmed of surrounding space."""
     spans: list[Span] = []
     start = pos = 0
-    while True:
-        candidate = _BOUNDARY_CHAR.search(text, pos)
-        if candidate is None:
-            break
-        m = _BOUNDARY.match(text, candidate.start())
+    # Looking for the next boundary character, then matching there, is faster than
+    # letting the pattern's alternation try every position.
+    while (candidate := _BOUNDARY_CHAR.search(text, pos)) is not None:
+        at = candidate.start()
+        m = _BOUNDARY.match(text, at)
         if m is None:
-            pos = candidate.start() + 1
+            pos = at + 1
             continue
-        pos = max(m.end(), m.start() + 1)
-        first = text[m.start()]
-        if first == "." and text[m.start():m.start() + 2] != "..":
-            last = _LAST_WORD.search(text, max(start, m.start() - 24), m.start())
+        pos = m.end()
+        if text[at] == "." and text[at + 1:at + 2] != ".":
+            # "Dr. Smith", "e.g. this", "J. Doe": no sentence ends at the period of an
+            # abbreviation or an initial. They are short, so 8 characters show the word.
+            last = _LAST_WORD.search(text, max(start, at - 8), at)
             word = last.group(1).lower().rstrip(".") if last else ""
             if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
                 continue
-        cut = m.end()
-        _append_trimmed(text, start, cut, spans)
-        start = cut
+        _append_trimmed(text, start, pos, spans)
+        start = pos
     _append_trimmed(text, start, len(text), spans)
     return spans
 
@@ -111,6 +111,35 @@ def word_view(norm: str) -> str:
     if norm.isascii():
         return norm.translate(_ASCII_NON_WORD)
     return _NON_WORD.sub(" ", norm)
+
+
+def _is_letter(ch: str) -> bool:
+    """A word character that is no decimal digit: what the pattern [^\\W\\d_] takes."""
+    return ch.isalnum() and not ch.isdecimal()
+
+
+def _word_endings(norm: str, padded: str, found: list[tuple[int, int, Any]],
+                  hits: dict[str, list[Span]]) -> None:
+    """Turn automaton hits of word endings ("itis" at the end of "arthritis") into the
+    spans of their words: the ending must close a run of letters that has at least three
+    more letters before it; a word counts once per list, whichever endings it has."""
+    n = len(norm)
+    seen: set[tuple[str, int]] = set()
+    for end, length, entries in found:
+        # The automaton ran over padded, one character ahead of norm.
+        word_end = end
+        if word_end < n and _is_letter(norm[word_end]):
+            continue
+        first = word_end - length
+        word_start = padded.rfind(" ", 0, first + 1)
+        if not norm[word_start:first].isalpha():
+            word_start = first
+            while word_start > 0 and _is_letter(norm[word_start - 1]):
+                word_start -= 1
+        for list_id, ending_length in entries:
+            if word_end - word_start - ending_length >= 3 and (list_id, word_start) not in seen:
+                seen.add((list_id, word_start))
+                hits.setdefault(list_id, []).append((word_start, word_end))
 
 
 class TermIndex:
@@ -147,19 +176,31 @@ class TermIndex:
                     words.setdefault(padded, []).append(list_id)
                 else:
                     raw.setdefault(key, []).append((list_id, is_prefix))
+        # Word endings of letters ride in the same automaton, unpadded: a hit there is
+        # checked for the end of its word and the three letters before it.
+        ending_lists: dict[str, list[tuple[str, int]]] = {}
+        other_endings: dict[str, list[str]] = {}
+        for list_id, alts in endings.items():
+            for ending in dict.fromkeys(alts):
+                if ending.isalpha():
+                    ending_lists.setdefault(ending, []).append((list_id, len(ending)))
+                else:
+                    other_endings.setdefault(list_id, []).append(ending)
         self._words: Any = ahocorasick.Automaton()
         for key, ids in words.items():
             self._words.add_word(key, (len(key), key[-1] != " ", tuple(dict.fromkeys(ids))))
+        for key, lengths in ending_lists.items():
+            self._words.add_word(key, (len(key), None, tuple(lengths)))
         self._raw: Any = ahocorasick.Automaton()
         for key, entries in raw.items():
             self._raw.add_word(key, (len(key), tuple(entries)))
-        self._has_words, self._has_raw = bool(words), bool(raw)
-        if words:
+        self._has_words, self._has_raw = bool(words or ending_lists), bool(raw)
+        if self._has_words:
             self._words.make_automaton()
         if raw:
             self._raw.make_automaton()
-        self._endings = [(lid, tuple(sorted(set(alts)))) for lid, alts in endings.items()]
-        self._all_endings = tuple(sorted({e for alts in endings.values() for e in alts}))
+        self._endings = [(lid, tuple(sorted(set(alts)))) for lid, alts in other_endings.items()]
+        self._all_endings = tuple(sorted({e for alts in other_endings.values() for e in alts}))
         self._shortest_word = 3 + min((len(e) for a in endings.values() for e in a), default=3)
         self._long_word = re.compile(rf"[^\W\d_]{{{self._shortest_word},}}")
         self._long_ascii_word = re.compile(rf"[a-z]{{{self._shortest_word},}}")
@@ -170,7 +211,11 @@ class TermIndex:
         hits: dict[str, list[Span]] = {}
         if self._has_words:
             padded = " " + word_view(norm) + " "
+            endings: list[tuple[int, int, Any]] = []
             for end, (length, is_prefix, ids) in self._words.iter(padded):
+                if is_prefix is None:
+                    endings.append((end, length, ids))
+                    continue
                 start = end - length + 1  # in norm: the padding space sits at start - 1
                 stop = padded.find(" ", end + 1) - 1 if is_prefix else end - 1
                 span = (start, stop)
@@ -180,6 +225,8 @@ class TermIndex:
                         hits[list_id] = [span]
                     else:
                         bucket.append(span)
+            if endings:
+                _word_endings(norm, padded, endings, hits)
         if self._has_raw:
             self._scan_raw(norm, hits)
         if self._endings:

@@ -29,7 +29,7 @@ def decide(comment: Comment, findings: list[Finding], entities: Entities, flags:
                 if template:
                     reply = replies.render(template, comment, labels)
                 break
-    return Verdict.model_construct(
+    return Verdict.trusted(
         comment_id=comment.id,
         labels=labels,
         findings=tuple(sorted(positives, key=lambda f: (f.start, f.rule))),

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from moderation.text import TermIndex, normalise, split_sentences
 
@@ -71,3 +75,40 @@ def test_normalise_keeps_offsets() -> None:
     text = "İstanbul’s “quotes”\nand tabs\t"
     assert len(normalise(text)) == len(text)
     assert normalise("It’s") == "it's"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("arthritis and bronchitis", ["arthritis", "bronchitis"]),
+        ("itis alone, or otitis", []),  # three letters must come before the ending
+        ("anaemia (both -emia and -aemia end it) counts once", ["anaemia"]),
+        ("arthritis2 and 2arthritis", ["arthritis", "arthritis"]),  # digits end words
+        ("arthritises is no match", []),
+        ("Gastritis? Hépatitis!", ["gastritis", "hépatitis"]),
+        ("atorvastatin, lisinopril", ["atorvastatin", "lisinopril"]),
+    ],
+)
+def test_term_index_word_endings(text: str, expected: list[str]) -> None:
+    index = TermIndex({"cond": ["*itis", "*emia", "*aemia"], "drug": ["*statin", "*pril"]})
+    norm = normalise(text)
+    hits = index.scan(norm)
+    assert sorted(norm[s:e] for spans in hits.values() for s, e in spans) == sorted(expected)
+
+
+_LETTER_RUN = re.compile(r"[^\W\d_]+")
+
+
+def _endings_reference(norm: str, endings: list[str]) -> list[tuple[int, int]]:
+    """What a word ending means, written the slow, obvious way."""
+    return [m.span() for m in _LETTER_RUN.finditer(norm)
+            if any(m.group().endswith(e) and len(m.group()) - len(e) >= 3 for e in endings)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="aemiostl itéß2_-.\u00b2", max_size=60))
+def test_term_index_word_endings_match_the_reference(text: str) -> None:
+    endings = ["itis", "emia", "aemia", "osis", "ol"]
+    index = TermIndex({"x": [f"*{e}" for e in endings]})
+    norm = normalise(text)
+    assert index.scan(norm).get("x", []) == _endings_reference(norm, endings)

@@ -94,7 +94,7 @@ def comment_from_mapping(data: dict[str, Any], source: str, line: int) -> Commen
             fields[key] = _identifier(fields[key], key, source, line)
     meta = {k: v for k, v in data.items() if k not in KNOWN_FIELDS}
     # Every field was checked above, so the model is built without validating again.
-    return Comment.model_construct(**fields, meta=meta)
+    return Comment.trusted(**fields, meta=meta)
 
 
 def _identifier(value: Any, field: str, source: str, line: int) -> str:

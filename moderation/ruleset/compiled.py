@@ -250,7 +250,7 @@ class CompiledRule:
             else:
                 return None
         # Built from values this code computed, so pydantic's validation is skipped.
-        return Finding.model_construct(label=self.label, rule=self.code, start=s, end=e,
+        return Finding.trusted(label=self.label, rule=self.code, start=s, end=e,
                                        text=doc.text[s:e], score=self.score, veto=self.veto)
 
     def _candidate_sentences(self, doc: Doc) -> list[Span]:

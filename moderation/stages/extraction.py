@@ -46,25 +46,25 @@ class ExtractionStage(Stage):
         """Extract entities from the comment's text."""
         text = doc.text
         # The entities are built from values computed here: no need for pydantic to
-        # validate them again (model_construct), which matters on this hot path.
-        urls = [UrlEntity.model_construct(raw=raw, start=s, end=e, host=(host := host_of(raw)),
+        # validate them again (`trusted`), which matters on this hot path.
+        urls = [UrlEntity.trusted(raw=raw, start=s, end=e, host=(host := host_of(raw)),
                                           offsite=is_offsite(host, self._domains))
                 for raw, (s, e) in self._urls.find(text)]
-        emails = [EmailEntity.model_construct(raw=raw, start=s, end=e)
+        emails = [EmailEntity.trusted(raw=raw, start=s, end=e)
                   for raw, (s, e) in find_emails(text)]
         taken = [(u.start, u.end) for u in urls] + [(m.start, m.end) for m in emails]
-        phones = [PhoneEntity.model_construct(raw=raw, e164=num, start=s, end=e,
+        phones = [PhoneEntity.trusted(raw=raw, e164=num, start=s, end=e,
                                               is_site=num in self._site_phones)
                   for raw, num, (s, e) in find_phones(text, region, self._min_digits, taken)]
         flags: list[Flag] = []
         if not comment.is_staff:
-            flags.extend(Flag.model_construct(kind="offsite_link", value=u.raw, start=u.start,
+            flags.extend(Flag.trusted(kind="offsite_link", value=u.raw, start=u.start,
                                               end=u.end) for u in urls if u.offsite)
-            flags.extend(Flag.model_construct(kind="commenter_phone", value=p.e164,
+            flags.extend(Flag.trusted(kind="commenter_phone", value=p.e164,
                                               start=p.start, end=p.end)
                          for p in phones if not p.is_site)
-            flags.extend(Flag.model_construct(kind="email", value=m.raw, start=m.start,
+            flags.extend(Flag.trusted(kind="email", value=m.raw, start=m.start,
                                               end=m.end) for m in emails)
-        entities = Entities.model_construct(urls=tuple(urls), phones=tuple(phones),
+        entities = Entities.trusted(urls=tuple(urls), phones=tuple(phones),
                                             emails=tuple(emails))
         return StageOutput(entities=entities, flags=flags)
