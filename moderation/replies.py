@@ -124,14 +124,59 @@ def build_context(comment: Comment, site: Site, labels: tuple[str, ...],
     }
 
 
+# Filters and functions whose output is not fixed by their input: a template that uses
+# one is rendered afresh every time.
+_UNSTEADY = frozenset({"random", "lipsum", "cycler", "joiner", "namespace"})
+
+
+def template_inputs(text: str) -> tuple[tuple[str, ...], ...] | None:
+    """What a template's output depends on besides the site: the comment and expert
+    attributes it reads (("comment", "first_name"), ...) and ("labels",) if it reads the
+    labels. None when that cannot be told from its syntax (the whole `comment` passed
+    around, an item looked up by key, a filter with a random result)."""
+    tree = ENV.parse(text)
+    if any(f.name in _UNSTEADY for f in tree.find_all(nodes.Filter)) or any(
+            n.name in _UNSTEADY for n in tree.find_all(nodes.Name)):
+        return None
+    read: set[tuple[str, ...]] = set()
+    for node in tree.find_all(nodes.Getattr):
+        if isinstance(node.node, nodes.Name) and node.node.name in ("comment", "expert"):
+            read.add((node.node.name, node.attr))
+    for name in ("comment", "expert"):
+        uses = sum(1 for n in tree.find_all(nodes.Name) if n.name == name)
+        as_attribute = sum(1 for g in tree.find_all(nodes.Getattr)
+                           if isinstance(g.node, nodes.Name) and g.node.name == name)
+        if uses != as_attribute:
+            return None
+    if any(n.name == "labels" for n in tree.find_all(nodes.Name)):
+        read.add(("labels",))
+    if any(n.ctx != "load" for n in tree.find_all(nodes.Name)
+           if n.name in ("comment", "expert", "labels", "site")):
+        return None
+    return tuple(sorted(read))
+
+
+def _hashable(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
+
+
 class ReplyBook:
-    """The compiled templates and the rule for choosing one."""
+    """The compiled templates and the rule for choosing one.
+
+    Rendering costs more than classifying a short comment, and most comments of a
+    thread get one of a handful of texts: a reply is kept (up to `CACHE` of them) under
+    the values its template actually reads, so "Hi Ann" is rendered once per Ann.
+    """
+
+    CACHE = 4096
 
     def __init__(self, templates: dict[str, Template], site: Site):
         self._site = site
         self._site_values = site.model_dump()
         self._templates = templates
         self._compiled = {tid: ENV.from_string(t.text) for tid, t in templates.items()}
+        self._inputs = {tid: template_inputs(t.text) for tid, t in templates.items()}
+        self._rendered: dict[tuple[Any, ...], SuggestedReply] = {}
         self._by_label: dict[str, str] = {}
         for tid, template in templates.items():
             self._by_label.setdefault(template.label, tid)
@@ -154,13 +199,26 @@ class ReplyBook:
             compiled = self._compiled[template_id]
         except KeyError:
             raise TemplateError(f"unknown template '{template_id}'") from None
+        context = build_context(comment, self._site, labels, self._site_values)
+        inputs = self._inputs[template_id]
+        key = None
+        if inputs is not None:
+            key = (template_id, *(_hashable(context[path[0]] if len(path) == 1 else
+                                            context[path[0]][path[1]]) for path in inputs))
+            kept = self._rendered.get(key)
+            if kept is not None:
+                return kept
         try:
-            text = compiled.render(build_context(comment, self._site, labels,
-                                                 self._site_values))
+            text = compiled.render(context)
         except JinjaTemplateError as exc:
             raise TemplateError(f"template '{template_id}': {exc}") from None
-        return SuggestedReply.trusted(
+        reply = SuggestedReply.trusted(
             template=template_id, label=self._templates[template_id].label, text=text.strip())
+        if key is not None:
+            if len(self._rendered) >= self.CACHE:
+                self._rendered.clear()
+            self._rendered[key] = reply
+        return reply
 
 
 def render_for_policy(text: str, site: Site) -> list[str]:

@@ -6,7 +6,13 @@ import pytest
 
 from moderation.errors import TemplateError
 from moderation.models import Comment
-from moderation.replies import ReplyBook, check_template, first_name, pick_expert
+from moderation.replies import (
+    ReplyBook,
+    check_template,
+    first_name,
+    pick_expert,
+    template_inputs,
+)
 from moderation.ruleset.schema import Expert, Template
 
 
@@ -59,3 +65,47 @@ def test_pick_expert_prefers_the_one_named() -> None:
     assert pick_expert("ask bbb please", experts).name == "Dr. B"
     assert pick_expert("no name here", experts).name == "Dr. A"
     assert pick_expert("x", []) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "inputs"),
+    [
+        ("Hi {{ comment.first_name }}, call {{ site.appointment_phone }}.",
+         (("comment", "first_name"),)),
+        ("{{ expert.name }} says: {{ expert.answer }}", (("expert", "answer"), ("expert", "name"))),
+        ("{% if 'thanks' in labels %}Thanks{% endif %} {{ comment.author|upper }}",
+         (("comment", "author"), ("labels",))),
+        ("Same text for everyone.", ()),
+        ("{{ comment }}", None),  # the whole comment: anything may matter
+        ("{{ comment['author'] }}", None),
+        ("{{ ['Hi', 'Hello']|random }}", None),
+        ("{{ lipsum(1) }}", None),
+        ("{% for comment in labels %}{{ comment }}{% endfor %}", None),
+    ],
+)
+def test_template_inputs(text: str, inputs: tuple[tuple[str, ...], ...] | None) -> None:
+    assert template_inputs(text) == inputs
+
+
+def test_rendered_replies_are_kept_by_what_the_template_reads(ruleset) -> None:
+    book = ReplyBook({"t": Template(label="thanks", text="Thanks, {{ comment.first_name }}!"),
+                      "u": Template(label="thanks", text="{{ comment }}")}, ruleset.site)
+    ann1 = book.render("t", Comment(id="1", text="x", author="Ann Lee"), ("thanks",))
+    ann2 = book.render("t", Comment(id="2", text="y", author="Ann Roe"), ("thanks",))
+    bob = book.render("t", Comment(id="3", text="z", author="Bob Lee"), ("thanks",))
+    assert (ann1.text, ann2.text, bob.text) == ("Thanks, Ann!", "Thanks, Ann!", "Thanks, Bob!")
+    assert ann2 is ann1 and len(book._rendered) == 2
+    # A template that reads the whole comment is rendered every time.
+    first = book.render("u", Comment(id="1", text="x"), ("thanks",))
+    second = book.render("u", Comment(id="2", text="x"), ("thanks",))
+    assert "'id': '1'" in first.text and "'id': '2'" in second.text
+    assert len(book._rendered) == 2
+
+
+def test_kept_replies_are_bounded(ruleset, monkeypatch) -> None:
+    monkeypatch.setattr(ReplyBook, "CACHE", 3)
+    book = ReplyBook({"t": Template(label="thanks", text="Hi {{ comment.first_name }}")},
+                     ruleset.site)
+    for name in ("Ann", "Bob", "Cy", "Di", "Ed"):
+        assert book.render("t", Comment(id=name, text="x", author=name), ()).text == f"Hi {name}"
+    assert 1 <= len(book._rendered) <= 3
