@@ -231,10 +231,6 @@ class CompiledRule:
         """The finding this rule gives on the comment, or None."""
         if not gates_checked and not self.passes_gates(doc):
             return None
-        whole = len(doc.text)
-        for cond in self.unless:
-            if cond.evaluate(doc, 0, whole):
-                return None
         if self.scope == "comment":
             evidence = self.match_unit(doc, 0, len(doc.text))
             if evidence is None:
@@ -249,9 +245,14 @@ class CompiledRule:
                     break
             else:
                 return None
+        # Comment-wide exceptions last: most rules fail before them, so they rarely run.
+        whole = len(doc.text)
+        for cond in self.unless:
+            if cond.evaluate(doc, 0, whole):
+                return None
         # Built from values this code computed, so pydantic's validation is skipped.
         return Finding.trusted(label=self.label, rule=self.code, start=s, end=e,
-                                       text=doc.text[s:e], score=self.score, veto=self.veto)
+                              text=doc.text[s:e], score=self.score, veto=self.veto)
 
     def _candidate_sentences(self, doc: Doc) -> list[Span]:
         """Sentences where every gate of the rule has a hit: in sentence scope all the
