@@ -6,8 +6,6 @@ import csv
 from typing import Any, TextIO
 
 import orjson
-from rich.console import Console
-from rich.table import Table
 
 from moderation.models import Comment, Verdict
 
@@ -70,6 +68,8 @@ class TableWriter(VerdictWriter):
     CHUNK = 200
 
     def __init__(self, out: TextIO):
+        from rich.console import Console
+
         is_tty = hasattr(out, "isatty") and out.isatty()
         self.console = Console(file=out, soft_wrap=False, width=None if is_tty else 160)
         self.rows: list[tuple[str, ...]] = []
@@ -87,6 +87,8 @@ class TableWriter(VerdictWriter):
     def _flush(self) -> None:
         if not self.rows:
             return
+        from rich.table import Table
+
         table = Table(show_lines=False)
         for name in ("id", "labels", "reply", "rules", "flags", "text"):
             table.add_column(name, overflow="fold", no_wrap=name in ("id", "reply"))

@@ -9,11 +9,10 @@ from typing import BinaryIO
 
 from moderation.errors import InputFormatError
 from moderation.formats.csvfile import read_csv
-from moderation.formats.disqus import read_disqus
 from moderation.formats.idset import IdSet
 from moderation.formats.jsonl import read_jsonl
 from moderation.formats.records import Located, Record, Rejected
-from moderation.formats.wxr import NO_STAFF, StaffSettings, read_wxr
+from moderation.formats.staff import NO_STAFF, StaffSettings
 
 __all__ = ["Located", "Record", "Rejected", "StaffSettings", "detect_format", "read_inputs"]
 
@@ -155,8 +154,13 @@ def _read(stream: BinaryIO, source: str, fmt: str, columns: Mapping[str, str] | 
         return read_jsonl(stream, source)
     if fmt == "csv":
         return read_csv(stream, source, columns, encoding)
+    # The XML readers are imported only when needed: they are slow to import.
     if fmt == "wxr":
+        from moderation.formats.wxr import read_wxr
+
         return read_wxr(stream, source, staff)
     if fmt == "disqus":
+        from moderation.formats.disqus import read_disqus
+
         return read_disqus(stream, source, staff)
     raise InputFormatError(f"unknown input format '{fmt}' (use {'|'.join(INPUT_FORMATS)})")

@@ -7,7 +7,7 @@ from typing import Any, BinaryIO
 
 from moderation.errors import InputError
 from moderation.formats.records import Located, Record, Rejected, comment_from_mapping
-from moderation.formats.wxr import NO_STAFF, StaffSettings
+from moderation.formats.staff import NO_STAFF, StaffSettings
 from moderation.formats.xmlsafe import StreamHandler, decode_text, read_xml_records
 
 DSQ_INTERNALS = "http://disqus.com/disqus-internals"

@@ -11,6 +11,7 @@ from xml.sax.saxutils import escape
 
 from moderation.errors import InputError
 from moderation.formats.records import Located, Record, Rejected, comment_from_mapping
+from moderation.formats.staff import NO_STAFF, StaffSettings
 from moderation.formats.xmlsafe import StreamHandler, decode_text, encode_text, read_xml_records
 
 WP_NS = re.compile(r"^https?://wordpress\.org/export/1\.[0-2]/$")
@@ -22,24 +23,6 @@ _COMMENT_FIELDS = {
     "comment_type", "comment_parent", "comment_user_id",
 }
 _POST_FIELDS = {"post_id", "post_date", "post_date_gmt", "post_name", "post_type", "status"}
-
-
-@dataclass(frozen=True)
-class StaffSettings:
-    """How to recognise the site's own replies in an export."""
-
-    user_ids: frozenset[str] = frozenset()
-    emails: frozenset[str] = frozenset()
-
-    @classmethod
-    def from_site(cls, site: Any) -> StaffSettings:
-        """The staff settings of a site (rules/site.yaml)."""
-        return cls(frozenset(str(u) for u in site.staff_user_ids),
-                   frozenset(e.lower() for e in site.staff_emails))
-
-    def is_staff(self, user_id: str | None, email: str | None) -> bool:
-        return bool((user_id and user_id != "0" and user_id in self.user_ids)
-                    or (email and email.lower() in self.emails))
 
 
 class _Handler(StreamHandler):
@@ -97,7 +80,6 @@ def _date(value: str | None) -> str | None:
     return value.strip().replace(" ", "T")
 
 
-NO_STAFF = StaffSettings()
 
 
 def read_wxr(stream: BinaryIO, source: str,
