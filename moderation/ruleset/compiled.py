@@ -140,12 +140,24 @@ def any_cond(children: list[Cond]) -> Cond:
 def sentence_cond(children: list[Cond]) -> Cond:
     """Holds on the sentences of the unit in which every child holds together."""
     inner = all_cond(children)
+    # Only sentences with a hit of every word-list child can hold them all together.
+    # (An `any` has term lists only when all its members are word lists.)
+    gates = [c.term_lists for c in children if c.kind in ("terms", "any") and c.term_lists]
 
-    gate = inner.term_lists
+    def candidates(doc: Doc) -> list[Span]:
+        if not gates:
+            return doc.sentences
+        found = doc.sentences_with(gates[0])
+        for gate in gates[1:]:
+            if not found:
+                break
+            allowed = doc.sentences_with(gate)
+            found = [sent for sent in found if sent in allowed]
+        return found
 
     def evaluate(doc: Doc, start: int, end: int) -> list[Span]:
         out: list[Span] = []
-        for s_start, s_end in doc.sentences_with(gate):
+        for s_start, s_end in candidates(doc):
             if s_start >= start and s_end <= end:
                 spans = inner.evaluate(doc, s_start, s_end)
                 if spans:
