@@ -30,3 +30,8 @@ def test_trusted_values_stay_frozen() -> None:
     entities = Entities.trusted()
     with pytest.raises(ValueError, match="frozen"):
         entities.urls = ()  # type: ignore[misc]
+
+
+def test_trusted_refuses_missing_required_fields() -> None:
+    with pytest.raises(TypeError, match="Finding needs end, start"):
+        Finding.trusted(label="thanks", rule="THX001", text="x")
