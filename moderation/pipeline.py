@@ -12,6 +12,8 @@ from moderation.stages import Stage, build_stage
 from moderation.text import Doc
 from moderation.verdict import decide
 
+NO_ENTITIES = Entities()
+
 
 class Pipeline:
     """Runs every stage over a comment and turns what they found into a verdict."""
@@ -74,7 +76,7 @@ class Pipeline:
         region = (comment.region or self.region).upper()
         findings: list[Finding] = []
         flags: list[Flag] = []
-        entities = Entities()
+        entities = NO_ENTITIES
         present: set[str] = set()
         for stage, skip_if in zip(self.stages, self._skippable, strict=True):
             if not exhaustive and skip_if and not present.isdisjoint(skip_if):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from moderation.models import Comment, Entities, Finding, Flag
@@ -12,13 +12,16 @@ if TYPE_CHECKING:
     from moderation.ruleset.loader import RuleSet
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class StageOutput:
-    """What one stage adds for one comment."""
+    """What one stage adds for one comment (immutable, so "nothing" can be shared)."""
 
-    findings: list[Finding] = field(default_factory=list)
+    findings: tuple[Finding, ...] = ()
     entities: Entities | None = None
-    flags: list[Flag] = field(default_factory=list)
+    flags: tuple[Flag, ...] = ()
+
+
+NOTHING = StageOutput()
 
 
 class Stage:

@@ -15,6 +15,9 @@ if TYPE_CHECKING:
     from moderation.ruleset.loader import RuleSet
 
 
+NOTHING_FOUND = StageOutput(entities=Entities())
+
+
 @register
 class ExtractionStage(Stage):
     """Finds links, numbers and addresses; flags outside links and commenters' numbers."""
@@ -48,23 +51,24 @@ class ExtractionStage(Stage):
         # The entities are built from values computed here: no need for pydantic to
         # validate them again (`trusted`), which matters on this hot path.
         urls = [UrlEntity.trusted(raw=raw, start=s, end=e, host=(host := host_of(raw)),
-                                          offsite=is_offsite(host, self._domains))
+                                  offsite=is_offsite(host, self._domains))
                 for raw, (s, e) in self._urls.find(text)]
         emails = [EmailEntity.trusted(raw=raw, start=s, end=e)
                   for raw, (s, e) in find_emails(text)]
         taken = [(u.start, u.end) for u in urls] + [(m.start, m.end) for m in emails]
         phones = [PhoneEntity.trusted(raw=raw, e164=num, start=s, end=e,
-                                              is_site=num in self._site_phones)
+                                      is_site=num in self._site_phones)
                   for raw, num, (s, e) in find_phones(text, region, self._min_digits, taken)]
+        if not (urls or emails or phones):
+            return NOTHING_FOUND
         flags: list[Flag] = []
         if not comment.is_staff:
             flags.extend(Flag.trusted(kind="offsite_link", value=u.raw, start=u.start,
-                                              end=u.end) for u in urls if u.offsite)
-            flags.extend(Flag.trusted(kind="commenter_phone", value=p.e164,
-                                              start=p.start, end=p.end)
-                         for p in phones if not p.is_site)
-            flags.extend(Flag.trusted(kind="email", value=m.raw, start=m.start,
-                                              end=m.end) for m in emails)
+                                      end=u.end) for u in urls if u.offsite)
+            flags.extend(Flag.trusted(kind="commenter_phone", value=p.e164, start=p.start,
+                                      end=p.end) for p in phones if not p.is_site)
+            flags.extend(Flag.trusted(kind="email", value=m.raw, start=m.start, end=m.end)
+                         for m in emails)
         entities = Entities.trusted(urls=tuple(urls), phones=tuple(phones),
-                                            emails=tuple(emails))
-        return StageOutput(entities=entities, flags=flags)
+                                    emails=tuple(emails))
+        return StageOutput(entities=entities, flags=tuple(flags))

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from moderation.models import Comment
+from moderation.models import Comment, Finding
 from moderation.ruleset.compiled import CompiledRule
-from moderation.stages.base import Stage, StageOutput, register
+from moderation.stages.base import NOTHING, Stage, StageOutput, register
 from moderation.text import Doc
 
 if TYPE_CHECKING:
@@ -40,9 +40,9 @@ class RuleStage(Stage):
         By default one finding per label is enough: the rules that could only repeat a
         label already given (or vetoed) are skipped. `exhaustive` runs them all.
         """
-        out = StageOutput()
         if comment.is_staff:
-            return out
+            return NOTHING
+        found: list[Finding] = []
         settled: set[str] = set()
         keys = doc.hits.keys()
         for rule in (self.rules if exhaustive else self._ordered):
@@ -55,9 +55,9 @@ class RuleStage(Stage):
                 finding = rule.run(doc, gates_checked=True)
                 if finding is None:
                     continue
-                out.findings.append(finding)
+                found.append(finding)
                 settled.add(rule.label)
-        return out
+        return StageOutput(tuple(found)) if found else NOTHING
 
 
 def _label_stage(label: str) -> type[RuleStage]:
