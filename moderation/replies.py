@@ -109,17 +109,24 @@ def pick_expert(text: str, experts: list[Expert]) -> Expert | None:
     return experts[0] if experts else None
 
 
+def _comment_part(comment: Comment) -> dict[str, Any]:
+    return {"id": comment.id, "author": comment.author,
+            "first_name": first_name(comment.author), "post": comment.post}
+
+
+def _expert_part(comment: Comment, site: Site) -> dict[str, Any]:
+    expert = pick_expert(comment.text, site.experts)
+    return {"name": expert.name if expert else "our expert", "answer": ANSWER_PLACEHOLDER}
+
+
 def build_context(comment: Comment, site: Site, labels: tuple[str, ...],
                   site_values: dict[str, Any] | None = None) -> dict[str, Any]:
     """The variables a template sees for one comment (`site_values`: the site already
     dumped, which the sandbox cannot change, so a reply book dumps it once)."""
-    expert = pick_expert(comment.text, site.experts)
     return {
         "site": site.model_dump() if site_values is None else site_values,
-        "comment": {"id": comment.id, "author": comment.author,
-                    "first_name": first_name(comment.author), "post": comment.post},
-        "expert": {"name": expert.name if expert else "our expert",
-                   "answer": ANSWER_PLACEHOLDER},
+        "comment": _comment_part(comment),
+        "expert": _expert_part(comment, site),
         "labels": list(labels),
     }
 
@@ -154,10 +161,6 @@ def template_inputs(text: str) -> tuple[tuple[str, ...], ...] | None:
            if n.name in ("comment", "expert", "labels", "site")):
         return None
     return tuple(sorted(read))
-
-
-def _hashable(value: Any) -> Any:
-    return tuple(value) if isinstance(value, list) else value
 
 
 class ReplyBook:
@@ -199,15 +202,28 @@ class ReplyBook:
             compiled = self._compiled[template_id]
         except KeyError:
             raise TemplateError(f"unknown template '{template_id}'") from None
-        context = build_context(comment, self._site, labels, self._site_values)
+        comment_part = _comment_part(comment)
+        expert_part: dict[str, Any] | None = None
         inputs = self._inputs[template_id]
         key = None
         if inputs is not None:
-            key = (template_id, *(_hashable(context[path[0]] if len(path) == 1 else
-                                            context[path[0]][path[1]]) for path in inputs))
+            # The key is made of what the template reads, before any rendering.
+            values: list[Any] = [template_id]
+            for path in inputs:
+                if path[0] == "comment":
+                    values.append(comment_part[path[1]])
+                elif path[0] == "expert":
+                    expert_part = expert_part or _expert_part(comment, self._site)
+                    values.append(expert_part[path[1]])
+                else:
+                    values.append(tuple(labels))
+            key = tuple(values)
             kept = self._rendered.get(key)
             if kept is not None:
                 return kept
+        context = {"site": self._site_values, "comment": comment_part,
+                   "expert": expert_part or _expert_part(comment, self._site),
+                   "labels": list(labels)}
         try:
             text = compiled.render(context)
         except JinjaTemplateError as exc:
