@@ -305,10 +305,11 @@ class QuestionCues:
     lead_ins: frozenset[str]
 
     @cached_property
-    def opening(self) -> re.Pattern[str]:
-        """The compiled pattern of question openings."""
-        return question_opening_regex(self.wh_words, self.auxiliaries, self.subjects,
-                                      self.lead_ins)
+    def openings(self) -> tuple[re.Pattern[str], re.Pattern[str]]:
+        """The compiled patterns of question openings: at the start of a sentence, and
+        after a comma, semicolon, colon or dash inside it."""
+        return question_opening_regexes(self.wh_words, self.auxiliaries, self.subjects,
+                                        self.lead_ins)
 
 
 class Doc:
@@ -418,8 +419,13 @@ class Doc:
         if "?" in tail[-3:]:
             return True
         # No question mark: a clause that opens like a question ("how long will ...",
-        # "hi michael, is there a way ...") still asks one.
-        return self._cues.opening.search(body) is not None
+        # "hi michael, is there a way ...") still asks one. Most sentences have no
+        # comma or dash, so only their start needs looking at.
+        at_start, in_clause = self._cues.openings
+        if at_start.match(body) is not None:
+            return True
+        return ("," in body or ";" in body or ":" in body or "-" in body) and \
+            in_clause.search(body) is not None
 
 
 # Exclamations that open like questions: "what a day", "how nice".
@@ -438,9 +444,11 @@ def _alternation(words: Iterable[str]) -> str:
     return "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True)) or "(?!)"
 
 
-def question_opening_regex(wh_words: Iterable[str], auxiliaries: Iterable[str],
-                           subjects: Iterable[str], lead_ins: Iterable[str]) -> re.Pattern[str]:
-    """One pattern for every way a clause can open a question without a question mark.
+def question_opening_regexes(wh_words: Iterable[str], auxiliaries: Iterable[str],
+                             subjects: Iterable[str], lead_ins: Iterable[str],
+                             ) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The ways a clause can open a question without a question mark: one pattern to
+    match at the start of a sentence, one to search for inside it.
 
     A clause starts the text or follows ", ", "; ", ": " or " - "; up to three lead-ins
     ("hi", "so", "thanks") may come first. Then either a wh-word and two more words
@@ -465,9 +473,8 @@ def question_opening_regex(wh_words: Iterable[str], auxiliaries: Iterable[str],
     others = [a for a in auxiliaries if a not in _HAVE_FORMS]
     aux_part = (rf"(?:(?:{_alternation(others)}){sep}(?:{_alternation(subjects)})"
                 rf"|(?:{_alternation(have)}){sep}(?:{_alternation(_HAVE_SUBJECTS)}))(?![\w'])")
-    return re.compile(
-        rf"(?:^[^\w']*{lead}(?:{wh_part(wh)}|{aux_part})"
-        rf"|(?:[,;:]\s+|\s+-+\s+)[^\w']*{lead}(?:{wh_part(inner_wh)}|{aux_part}))")
+    return (re.compile(rf"[^\w']*{lead}(?:{wh_part(wh)}|{aux_part})"),
+            re.compile(rf"(?:[,;:]\s+|\s+-+\s+)[^\w']*{lead}(?:{wh_part(inner_wh)}|{aux_part})"))
 
 
 def in_range(spans: Iterable[Span], start: int, end: int) -> list[Span]:
