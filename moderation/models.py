@@ -211,7 +211,8 @@ class Verdict(_Frozen):
                 if f.label in self.labels
             ],
             "urgent": self.urgent,
-            "flags": [f.model_dump() for f in self.flags],
+            "flags": [{"kind": f.kind, "value": f.value, "start": f.start, "end": f.end}
+                      for f in self.flags],
             "reply": self.reply.text if self.reply else None,
             "ruleset": self.ruleset_hash,
         }

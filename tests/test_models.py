@@ -35,3 +35,11 @@ def test_trusted_values_stay_frozen() -> None:
 def test_trusted_refuses_missing_required_fields() -> None:
     with pytest.raises(TypeError, match="Finding needs end, start"):
         Finding.trusted(label="thanks", rule="THX001", text="x")
+
+
+def test_record_flags_carry_every_field_of_a_flag() -> None:
+    from moderation.models import Flag
+
+    flag = Flag(kind="email", value="a@b.org", start=3, end=10)
+    verdict = Verdict(comment_id="1", labels=(), findings=(), flags=(flag,))
+    assert verdict.to_record()["flags"] == [flag.model_dump()]
