@@ -12,7 +12,8 @@ Reports, on the synthetic corpus of benchmarks/generate.py:
 - peak memory of `moderation classify` at 10k, 100k and 1M comments;
 - `--workers 2` against one worker (both cores);
 - `moderation ingest` into a fresh SQLite file, one and two workers.
-Prints a Markdown report (the one in BENCHMARKS.md) and the figures as JSON.
+Prints the targets with their figures as Markdown (as in BENCHMARKS.md), then every
+figure as JSON.
 """
 
 from __future__ import annotations
@@ -162,8 +163,35 @@ def main() -> None:
     results["stage_costs_us_per_comment"] = stage_costs(main_corpus)
     results["machine"] = {"python": platform.python_version(), "cores": os.cpu_count(),
                           "processor": platform.processor() or platform.machine()}
+    print(report(results))
     print(json.dumps(results, indent=2))
     shutil.rmtree(folder, ignore_errors=True)
+
+
+def report(results: dict) -> str:  # type: ignore[type-arg]
+    """The targets of the speed issue with the measured figures, as a Markdown table."""
+    rate, workers = results["comments_per_second_one_core"], results["workers"]
+    memory, ingest = results["peak_memory"], results["ingest_sqlite_per_second"]
+    peaks = [m["peak_mb"] for m in memory.values()]
+    rows = [
+        ("`moderation classify` >= 20,000 comments/s on one core",
+         f"{rate['classify']:,} /s", rate["classify"] >= 20_000),
+        (">= 5x the per-comment TextBlob sentiment baseline",
+         f"{results['ratio_vs_sentiment']}x (baseline {rate['sentiment']:,} /s)",
+         results["ratio_vs_sentiment"] >= 5),
+        ("peak memory under 150 MB, flat from 10k to 1M",
+         ", ".join(f"{m['peak_mb']} MB ({n})" for n, m in memory.items()), max(peaks) < 150),
+        ("`--workers 2` >= 1.8x one worker", f"{workers['speedup']}x", workers["speedup"] >= 1.8),
+        ("`moderation ingest` into SQLite >= 5,000 comments/s",
+         f"{ingest['1_worker']:,} /s (two workers: {ingest['2_worker']:,} /s)",
+         ingest["1_worker"] >= 5000),
+    ]
+    lines = ["| target | measured | met |", "|---|---|---|"]
+    lines += [f"| {t} | {m} | {'yes' if ok else 'no'} |" for t, m, ok in rows]
+    costs = results["stage_costs_us_per_comment"]
+    lines += ["", "| part | µs per comment |", "|---|---:|"]
+    lines += [f"| {part} | {us} |" for part, us in costs.items()]
+    return "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":
