@@ -131,9 +131,9 @@ def build_context(comment: Comment, site: Site, labels: tuple[str, ...],
     }
 
 
-# Filters and functions whose output is not fixed by their input: a template that uses
-# one is rendered afresh every time.
-_UNSTEADY = frozenset({"random", "lipsum", "cycler", "joiner", "namespace"})
+# Jinja2's filter and function whose output is not fixed by their input: a template
+# that uses one is rendered afresh every time.
+_UNSTEADY = frozenset({"random", "lipsum"})
 
 
 def template_inputs(text: str) -> tuple[tuple[str, ...], ...] | None:

@@ -80,8 +80,6 @@ def _date(value: str | None) -> str | None:
     return value.strip().replace(" ", "T")
 
 
-
-
 def read_wxr(stream: BinaryIO, source: str,
              staff: StaffSettings = NO_STAFF) -> Iterator[Record]:
     """Every `wp:comment` of a WXR export, tied to its post, as a record or a rejection."""
