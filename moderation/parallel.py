@@ -20,11 +20,26 @@ from moderation.pipeline import Pipeline
 
 BATCH = 256
 _pipeline: Pipeline | None = None
+# A pipeline the parent process already built, by its settings: forked workers find it
+# here and start at once instead of loading the rules again.
+_inherited: dict[tuple[Any, ...], Pipeline] = {}
 
 
 def _start(rules_dir: str | None, region: str | None, disabled: tuple[str, ...]) -> None:
     global _pipeline
-    _pipeline = Pipeline.from_directory(rules_dir, region, disabled)
+    _pipeline = _inherited.get((rules_dir, region, tuple(disabled))) or \
+        Pipeline.from_directory(rules_dir, region, disabled)
+
+
+def _pool(workers: int, rules_dir: str | None, region: str | None, disabled: tuple[str, ...],
+          pipeline: Pipeline | None) -> Any:
+    """A pool of workers, each with the pipeline (forked from this process where the
+    platform allows, so that `pipeline` is shared rather than built again)."""
+    if pipeline is not None:
+        _inherited[(rules_dir, region, tuple(disabled))] = pipeline
+    fork = "fork" in multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if fork else "spawn")
+    return context.Pool(workers, initializer=_start, initargs=(rules_dir, region, disabled))
 
 
 def _classify(batch: list[Comment], as_jsonl: bool = False) -> list[Any]:
@@ -42,14 +57,11 @@ def _batches(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
 
 def classify_in_parallel(records: Iterable[Record], workers: int, rules_dir: str | None = None,
                          region: str | None = None, disabled: tuple[str, ...] = (),
-                         batch_size: int = BATCH,
-                         as_jsonl: bool = False) -> Iterator[tuple[Record, Any]]:
+                         batch_size: int = BATCH, as_jsonl: bool = False,
+                         pipeline: Pipeline | None = None) -> Iterator[tuple[Record, Any]]:
     """Each record with its verdict (None for a rejected record), in input order; with
     `as_jsonl`, the verdict's JSONL output line (bytes) instead of the Verdict."""
-    context = multiprocessing.get_context("fork" if "fork" in
-                                          multiprocessing.get_all_start_methods() else "spawn")
-    with context.Pool(workers, initializer=_start,
-                      initargs=(rules_dir, region, disabled)) as pool:
+    with _pool(workers, rules_dir, region, disabled, pipeline) as pool:
         pending: list[tuple[list[Record], Any]] = []
         for batch in _batches(records, batch_size):
             comments = [r.comment for r in batch if isinstance(r, Located)]
@@ -78,7 +90,8 @@ def verdict_stream(pipeline: Pipeline, records: Iterable[Record], workers: int =
                        if isinstance(record, Located) else None)
             yield record, verdict
         return
-    yield from classify_in_parallel(records, workers, rules_dir, region, disabled)
+    yield from classify_in_parallel(records, workers, rules_dir, region, disabled,
+                                    pipeline=pipeline)
 
 
 # --- the fast path for JSONL in, JSONL out ---------------------------------------------
@@ -108,7 +121,8 @@ def _classify_lines(batch: list[tuple[str, int, bytes]]) -> list[tuple[Any, ...]
 def classify_jsonl_files(paths: Iterable[str], workers: int, on_line: Any, on_rejected: Any,
                          rules_dir: str | None = None, region: str | None = None,
                          disabled: tuple[str, ...] = (), batch_size: int = BATCH,
-                         on_bytes: Any = None) -> tuple[int, int, int]:
+                         on_bytes: Any = None,
+                         pipeline: Pipeline | None = None) -> tuple[int, int, int]:
     """JSONL files classified on `workers` cores, the workers parsing the lines too (the
     main process only reads, checks duplicate ids and writes); returns read, classified
     and rejected counts. Output and rejections come in input order."""
@@ -118,10 +132,7 @@ def classify_jsonl_files(paths: Iterable[str], workers: int, on_line: Any, on_re
     from moderation.formats.idset import IdSet
 
     read = classified = rejected = 0
-    context = multiprocessing.get_context("fork" if "fork" in
-                                          multiprocessing.get_all_start_methods() else "spawn")
-    with context.Pool(workers, initializer=_start,
-                      initargs=(rules_dir, region, disabled)) as pool:
+    with _pool(workers, rules_dir, region, disabled, pipeline) as pool:
         for path in paths:
             source = "<stdin>" if path == "-" else path
             stream = sys.stdin.buffer if path == "-" else open(path, "rb")  # noqa: SIM115

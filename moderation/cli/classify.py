@@ -66,7 +66,8 @@ def classify(inputs: tuple[str, ...], fmt: str, output: str, input_format: str |
             # JSONL in and out on several cores: the workers parse and write the lines.
             read, done, bad = classify_jsonl_files(inputs or ("-",), workers,
                                                    writer.write_line, on_rejected, rules_dir,
-                                                   region, disabled, on_bytes=on_bytes)
+                                                   region, disabled, on_bytes=on_bytes,
+                                                   pipeline=pipeline)
             summary = Summary(read, done, bad)
         else:
             records = open_records(inputs, input_format, columns, encoding, on_error,

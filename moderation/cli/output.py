@@ -27,15 +27,28 @@ class VerdictWriter:
 
 
 class JsonlWriter(VerdictWriter):
+    """One JSON object a line. Lines are UTF-8 bytes already, so they go to the stream's
+    binary buffer when it has one (no decoding and encoding again per line)."""
+
     def __init__(self, out: TextIO):
         self.out = out
+        self._bytes: Any = getattr(out, "buffer", None)
+        if self._bytes is not None:
+            out.flush()  # anything written as text so far comes first
 
     def write(self, comment: Comment, verdict: Verdict) -> None:
-        self.out.write(orjson.dumps(verdict.to_record()).decode() + "\n")
+        self.write_line(orjson.dumps(verdict.to_record()) + b"\n")
 
     def write_line(self, line: bytes) -> None:
-        """An output line a worker process already made."""
-        self.out.write(line.decode())
+        """An output line made here or by a worker process."""
+        if self._bytes is not None:
+            self._bytes.write(line)
+        else:
+            self.out.write(line.decode())
+
+    def close(self) -> None:
+        if self._bytes is not None:
+            self._bytes.flush()
 
 
 def _flat(record: dict[str, Any]) -> dict[str, str]:
