@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from jinja2 import StrictUndefined, TemplateSyntaxError, meta, nodes
+from jinja2 import Template as JinjaTemplate
 from jinja2.exceptions import TemplateError as JinjaTemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
@@ -31,6 +33,13 @@ ENV = ImmutableSandboxedEnvironment(
     undefined=StrictUndefined, autoescape=False, trim_blocks=True, lstrip_blocks=True,
     keep_trailing_newline=False,
 )
+
+
+@lru_cache(maxsize=256)
+def _template(text: str) -> JinjaTemplate:
+    """A template compiled once: loading checks, test-renders and renders the same
+    texts several times."""
+    return ENV.from_string(text)
 
 
 def _attribute_chain(node: nodes.Getattr) -> list[str] | None:
@@ -69,7 +78,7 @@ def check_template(text: str) -> list[str]:
             schema = schema[part]
     if not problems:
         try:
-            ENV.from_string(text).render(sample_context())
+            _template(text).render(sample_context())
         except JinjaTemplateError as exc:
             problems.append(f"template does not render: {exc}")
     return sorted(set(problems))
@@ -177,7 +186,7 @@ class ReplyBook:
         self._site = site
         self._site_values = site.model_dump()
         self._templates = templates
-        self._compiled = {tid: ENV.from_string(t.text) for tid, t in templates.items()}
+        self._compiled = {tid: _template(t.text) for tid, t in templates.items()}
         self._inputs = {tid: template_inputs(t.text) for tid, t in templates.items()}
         self._rendered: dict[tuple[Any, ...], SuggestedReply] = {}
         self._by_label: dict[str, str] = {}
@@ -243,11 +252,11 @@ def render_for_policy(text: str, site: Site) -> list[str]:
     out = []
     for author in ("Ann Example", None):
         comment = Comment(id="policy-check", text="", author=author)
-        out.append(ENV.from_string(text).render(build_context(comment, site, ())))
+        out.append(_template(text).render(build_context(comment, site, ())))
     return out
 
 
 def render_with_site(text: str, site: Site) -> str:
     """A short Jinja2 text (a policy's required phrase) rendered with the site."""
     comment = Comment(id="policy-check", text="")
-    return ENV.from_string(text).render(build_context(comment, site, ()))
+    return _template(text).render(build_context(comment, site, ()))

@@ -189,6 +189,13 @@ def _term_tokens(term: str) -> list[str]:
     return tokens
 
 
+def _stand_in(terms: Iterable[str]) -> str:
+    """A tiny regex with the repetition shape of trie_regex(terms): `\\s+`, `\\w*` or
+    `{3,}` appear in it (never nested) exactly when a term has several words or a star."""
+    repeats = any(" " in t.strip() or "*" in t for t in terms)
+    return "(?:x+)" if repeats else "(?:x)"
+
+
 def trie_regex(terms: Iterable[str]) -> str:
     """One regex for many terms, shared prefixes factored out so that it runs fast."""
     trie: dict[str, Any] = {}
@@ -284,8 +291,12 @@ class _Compiler:
                                 f"{_suggest(missing[0], self.lexicons)}")
                 return None
             expanded = _LEXICON_REF.sub(lambda m: self.lexicon_regex(m.group(1)), source)
+            # The risk analysis reads the pattern with each lexicon as a stand-in of the
+            # same shape: a lexicon's regex holds thousands of characters but at most one
+            # level of unbounded repetition (multi-word terms, prefixes, word endings).
+            shape = _LEXICON_REF.sub(lambda m: _stand_in(self.lexicons[m.group(1)]), source)
             try:
-                matcher = Matcher.compile(expanded)
+                matcher = Matcher.compile(expanded, shape=shape)
             except re.error as exc:
                 fail("pattern", f"regular expression does not compile: {exc}")
                 return None

@@ -72,10 +72,12 @@ class Matcher:
     _compiled: Any
 
     @classmethod
-    def compile(cls, pattern: str) -> Matcher:
-        """Compile; raises re.error for a pattern that does not compile."""
+    def compile(cls, pattern: str, shape: str | None = None) -> Matcher:
+        """Compile; raises re.error for a pattern that does not compile. `shape`, when
+        given, is a shorter pattern with the same nesting of repetitions, analysed for
+        risk instead of the pattern itself."""
         compiled = re.compile(pattern)
-        if is_risky(pattern):
+        if is_risky(pattern if shape is None else shape):
             return cls(pattern, True, regex.compile(pattern))
         return cls(pattern, False, compiled)
 

@@ -54,3 +54,19 @@ def test_ordinary_comments_are_not_flagged(pipeline) -> None:
     verdict = pipeline.classify(Comment(id="x", text="I want to die, I really do."))
     assert "crisis" in verdict.labels
     assert "needs_review" not in {f.kind for f in verdict.flags}
+
+
+LEXICONS = {"words": ["cancer", "leukemia"], "phrases": ["heart attack", "stroke"],
+            "prefixes": ["diagnos*"], "endings": ["*itis"]}
+
+
+@pytest.mark.parametrize("lexicon", sorted(LEXICONS))
+@pytest.mark.parametrize("template", ["(?:{LEX} )+x", "a{LEX}b", "(?:my {LEX})*", "{LEX}?c",
+                                      "(?:(?:{LEX})+ )+"])
+def test_risk_read_from_a_stand_in_equals_risk_of_the_expanded_pattern(
+        lexicon: str, template: str) -> None:
+    from moderation.ruleset.loader import _stand_in, trie_regex
+
+    expanded = template.replace("{LEX}", trie_regex(LEXICONS[lexicon]))
+    shape = template.replace("{LEX}", _stand_in(LEXICONS[lexicon]))
+    assert is_risky(shape) == is_risky(expanded)
