@@ -192,7 +192,7 @@ def _term_tokens(term: str) -> list[str]:
 def _stand_in(terms: Iterable[str]) -> str:
     """A tiny regex with the repetition shape of trie_regex(terms): `\\s+`, `\\w*` or
     `{3,}` appear in it (never nested) exactly when a term has several words or a star."""
-    repeats = any(" " in t.strip() or "*" in t for t in terms)
+    repeats = any(len(t.split()) > 1 or "*" in t for t in terms)
     return "(?:x+)" if repeats else "(?:x)"
 
 

@@ -57,6 +57,7 @@ def test_ordinary_comments_are_not_flagged(pipeline) -> None:
 
 
 LEXICONS = {"words": ["cancer", "leukemia"], "phrases": ["heart attack", "stroke"],
+            "tabbed": ["heart\tattack"],
             "prefixes": ["diagnos*"], "endings": ["*itis"]}
 
 
