@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from contextlib import ExitStack
+from functools import lru_cache
 from pathlib import Path
 
 import click
@@ -58,9 +59,12 @@ def ingest(settings: Settings, inputs: tuple[str, ...], input_format: str | None
             reject_file.flush()
             click.echo(f"rejected: {rec}", err=True)
 
+        @lru_cache(maxsize=64)
+        def source_name(path: str) -> str:
+            return source or ("stdin" if path == "<stdin>" else Path(path).name)
+
         def source_of(record: Located) -> str:
-            return source or ("stdin" if record.source == "<stdin>"
-                              else Path(record.source).name)
+            return source_name(record.source)  # one name per input file, not per record
 
         on_bytes = stack.enter_context(byte_progress([p for p in inputs if p != "-"]))
         records = open_records(inputs, input_format, columns, encoding, on_error,
