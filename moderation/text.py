@@ -383,6 +383,19 @@ class Doc:
         self._with_hits[list_ids] = result
         return result
 
+    def sentences_with_all(self, gates: Sequence[tuple[str, ...]]) -> list[Span]:
+        """The sentences holding a hit of each gate (each a tuple of list ids, any of
+        which will do); every sentence when there are no gates."""
+        if not gates:
+            return self.sentences
+        found = self.sentences_with(gates[0])
+        for gate in gates[1:]:
+            if not found:
+                break
+            allowed = set(self.sentences_with(gate))
+            found = [sent for sent in found if sent in allowed]
+        return found
+
     @property
     def sentiment(self) -> tuple[float, float]:
         """TextBlob polarity and subjectivity of the whole comment."""

@@ -144,20 +144,9 @@ def sentence_cond(children: list[Cond]) -> Cond:
     # (An `any` has term lists only when all its members are word lists.)
     gates = [c.term_lists for c in children if c.kind in ("terms", "any") and c.term_lists]
 
-    def candidates(doc: Doc) -> list[Span]:
-        if not gates:
-            return doc.sentences
-        found = doc.sentences_with(gates[0])
-        for gate in gates[1:]:
-            if not found:
-                break
-            allowed = doc.sentences_with(gate)
-            found = [sent for sent in found if sent in allowed]
-        return found
-
     def evaluate(doc: Doc, start: int, end: int) -> list[Span]:
         out: list[Span] = []
-        for s_start, s_end in candidates(doc):
+        for s_start, s_end in doc.sentences_with_all(gates):
             if s_start >= start and s_end <= end:
                 spans = inner.evaluate(doc, s_start, s_end)
                 if spans:
@@ -269,15 +258,7 @@ class CompiledRule:
     def _candidate_sentences(self, doc: Doc) -> list[Span]:
         """Sentences where every gate of the rule has a hit: in sentence scope all the
         word-list conditions must hold in the same sentence."""
-        if not self.gates:
-            return doc.sentences
-        candidates = doc.sentences_with(self.gates[0])
-        for gate in self.gates[1:]:
-            if not candidates:
-                break
-            allowed = set(doc.sentences_with(gate))
-            candidates = [sent for sent in candidates if sent in allowed]
-        return candidates
+        return doc.sentences_with_all(self.gates)
 
     def _primary_span(self, doc: Doc, evidence: list[Span]) -> Span:
         real = [sp for sp in evidence if sp[1] > sp[0]]
