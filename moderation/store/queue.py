@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import orjson
-from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy import DateTime, func, insert, literal, or_, select, update
 from sqlalchemy.engine import Connection, RowMapping
 
 from moderation.errors import DecisionError, ModerationError, NotFound
@@ -103,27 +103,72 @@ def priority_of(labels: Iterable[str], precedence: list[str]) -> int:
     return len(precedence)
 
 
+# The columns ingest writes, in the order of the tuples _row gives.
+_ITEM_COLUMNS = (
+    "source", "comment_id", "post", "parent", "author", "author_email", "text",
+    "created_at", "enqueued_at", "sort_at", "labels", "flags", "urgent", "priority",
+    "verdict", "reply_template", "suggested_reply", "meta", "ruleset_hash", "status",
+    "edited", "version",
+)
+_VERDICT_KEYS = ("labels", "evidence", "urls", "phones", "emails", "flags")
+
+
 def _row(source: str, comment: Comment, verdict: Verdict, precedence: list[str],
-         at: datetime) -> dict[str, Any]:
+         at: datetime) -> tuple[Any, ...]:
+    """The values of a new queue item, in the order of _ITEM_COLUMNS."""
     record = verdict.to_record()
     created = _naive(comment.created_at)
-    return {
-        "source": source, "comment_id": comment.id, "post": comment.post,
-        "parent": comment.parent, "author": comment.author,
-        "author_email": comment.author_email, "text": comment.text, "created_at": created,
-        "enqueued_at": at, "sort_at": created or at,
-        "labels": "," + ",".join(verdict.labels) + ("," if verdict.labels else ""),
-        "flags": "," + ",".join(sorted({f.kind for f in verdict.flags}))
-                 + ("," if verdict.flags else ""),
-        "urgent": verdict.urgent, "priority": priority_of(verdict.labels, precedence),
-        "verdict": orjson.dumps({k: record[k] for k in ("labels", "evidence", "urls", "phones",
-                                                         "emails", "flags")}).decode(),
-        "reply_template": verdict.reply_template,
-        "suggested_reply": verdict.reply.text if verdict.reply else None,
-        "meta": orjson.dumps(comment.meta, default=str).decode() if comment.meta else None,
-        "ruleset_hash": verdict.ruleset_hash, "status": "pending", "edited": False,
-        "version": 1,
-    }
+    labels, flags = verdict.labels, verdict.flags
+    return (
+        source, comment.id, comment.post, comment.parent, comment.author,
+        comment.author_email, comment.text, created, at, created or at,
+        "," + ",".join(labels) + ("," if labels else ""),
+        "," + ",".join(sorted({f.kind for f in flags})) + ("," if flags else ""),
+        verdict.urgent, priority_of(labels, precedence),
+        orjson.dumps({k: record[k] for k in _VERDICT_KEYS}).decode(),
+        verdict.reply_template, verdict.reply.text if verdict.reply else None,
+        orjson.dumps(comment.meta, default=str).decode() if comment.meta else None,
+        verdict.ruleset_hash, "pending", False, 1,
+    )
+
+
+class _BulkInsert:
+    """An INSERT of many rows handed to the database driver as plain tuples.
+
+    SQLAlchemy's executemany builds and converts a dictionary of parameters for every
+    row, which costs more than SQLite's own work on the row. Here the statement is
+    written once, and only the columns whose values the dialect converts (SQLite keeps
+    datetimes as text) are converted, with the column type's own bind processor. Only
+    public SQLAlchemy APIs are used; a driver with another parameter style gets the
+    ordinary Core insert.
+    """
+
+    _MARKS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
+
+    def __init__(self, table: Any, columns: tuple[str, ...], dialect: Any):
+        self.table, self.columns = table, columns
+        mark = self._MARKS.get(dialect.paramstyle)
+        quote = dialect.identifier_preparer.quote
+        self.sql = None if mark is None else (
+            f"INSERT INTO {dialect.identifier_preparer.format_table(table)} "
+            f"({', '.join(quote(c) for c in columns)}) VALUES ({', '.join([mark] * len(columns))})"
+        )
+        self.convert = [(i, proc) for i, name in enumerate(columns)
+                        if (proc := table.c[name].type.dialect_impl(dialect)
+                            .bind_processor(dialect)) is not None]
+
+    def run(self, conn: Connection, rows: list[tuple[Any, ...]]) -> None:
+        if self.sql is None:
+            conn.execute(insert(self.table), [dict(zip(self.columns, r, strict=True))
+                                              for r in rows])
+            return
+        if self.convert:
+            lists = [list(r) for r in rows]
+            for i, proc in self.convert:
+                for values in lists:
+                    values[i] = proc(values[i])
+            rows = [tuple(values) for values in lists]
+        conn.exec_driver_sql(self.sql, rows)
 
 
 def ingest(db: Database, pipeline: Pipeline, records: Iterable[Record],
@@ -181,6 +226,7 @@ def _insert_batch(db: Database, batch: list[tuple[str, Comment, Verdict]],
                     ITEMS.c.source == source, ITEMS.c.comment_id.in_(chunk)))
                 existing.update((source, r[0]) for r in rows)
         new_rows = []
+        made: dict[str, list[str]] = {}
         for source, comment, verdict in batch:
             key = (source, comment.id)
             if key in existing:
@@ -188,20 +234,20 @@ def _insert_batch(db: Database, batch: list[tuple[str, Comment, Verdict]],
                 continue
             existing.add(key)
             new_rows.append(_row(source, comment, verdict, precedence, at))
+            made.setdefault(source, []).append(comment.id)
         if not new_rows:
             return
-        conn.execute(insert(ITEMS), new_rows)
-        keys = {(r["source"], r["comment_id"]): r["ruleset_hash"] for r in new_rows}
-        events: list[dict[str, Any]] = []
-        for source in {r["source"] for r in new_rows}:
-            ids = [r["comment_id"] for r in new_rows if r["source"] == source]
+        _BulkInsert(ITEMS, _ITEM_COLUMNS, conn.dialect).run(conn, new_rows)
+        # Each new item's 'enqueued' event, made by the database from the rows just
+        # written: the item ids need not travel back to Python and out again.
+        columns = ["item_id", "event", "actor", "at", "ruleset_hash", "status_after"]
+        for source, ids in made.items():
             for start in range(0, len(ids), 500):
-                found = conn.execute(select(ITEMS.c.id, ITEMS.c.comment_id).where(
-                    ITEMS.c.source == source, ITEMS.c.comment_id.in_(ids[start:start + 500])))
-                events.extend({"item_id": item_id, "event": "enqueued", "actor": actor,
-                               "at": at, "ruleset_hash": keys[(source, cid)],
-                               "status_after": "pending"} for item_id, cid in found)
-        conn.execute(insert(EVENTS), events)
+                conn.execute(insert(EVENTS).from_select(columns, select(
+                    ITEMS.c.id, literal("enqueued"), literal(actor),
+                    literal(at, DateTime), ITEMS.c.ruleset_hash, literal("pending"),
+                ).where(ITEMS.c.source == source, ITEMS.c.comment_id.in_(ids[start:start + 500]))
+                 .order_by(ITEMS.c.id)))
         summary.queued += len(new_rows)
 
 

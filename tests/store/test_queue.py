@@ -199,3 +199,32 @@ def test_masked_item_hides_commenters_contacts(database, pipeline) -> None:
     shown = masked_item(item)
     assert "386-0143" not in shown.text and "jane@" not in shown.text
     assert len(shown.text) == len(text) and shown.author_email == "j•••@example.com"
+
+
+@pytest.mark.parametrize("paramstyle", ["qmark", "named"])
+def test_bulk_insert_with_any_parameter_style(tmp_path, paramstyle: str) -> None:
+    """Drivers whose parameter style the tuple path does not write get the Core insert;
+    both store the same values, datetimes in the dialect's own form."""
+    from datetime import datetime
+
+    from sqlalchemy import create_engine, select
+
+    from moderation.store.db import open_database
+
+    path = tmp_path / "q.db"
+    open_database(str(path), create=True).close()
+    engine = create_engine(f"sqlite:///{path}", paramstyle=paramstyle)
+    bulk = q._BulkInsert(q.ITEMS, q._ITEM_COLUMNS, engine.dialect)
+    assert (bulk.sql is None) == (paramstyle == "named")
+    at = datetime(2024, 5, 6, 7, 8, 9, 123456)
+    values = {c: None for c in q._ITEM_COLUMNS} | {
+        "source": "s", "comment_id": "c", "text": "t", "enqueued_at": at, "sort_at": at,
+        "labels": ",", "flags": ",", "urgent": True, "priority": 2, "verdict": "{}",
+        "ruleset_hash": "h", "status": "pending", "edited": False, "version": 1}
+    with engine.begin() as conn:
+        bulk.run(conn, [tuple(values[c] for c in q._ITEM_COLUMNS)])
+        row = conn.execute(select(q.ITEMS)).mappings().one()
+        stored = conn.exec_driver_sql("SELECT enqueued_at FROM queue_item").scalar()
+    assert {c: row[c] for c in q._ITEM_COLUMNS} == values
+    assert stored == "2024-05-06 07:08:09.123456"
+    engine.dispose()

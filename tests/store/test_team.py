@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -57,6 +58,42 @@ def test_every_command_on_both_databases(db_url: str) -> None:
     assert stats["by_status"]["approved"] == 16
     assert "up to date" in run("db", "status").stdout
     assert "already at revision" in run("db", "upgrade").stdout
+
+
+def test_ingest_stores_every_field_on_both_databases(db_url: str, pipeline) -> None:
+    """Ingest hands rows to the driver as tuples; every value must read back as given."""
+    db = open_database(db_url, create=True)
+    dated = Comment(id="c1", text="I don't want to live anymore. Call 617-555-0134.",
+                    post="p1", parent="c0", author="Ann Lee", author_email="ann@example.org",
+                    created_at="2021-03-04T05:06:07.089+02:00", meta={"likes": 3})
+    undated = Comment(id="c2", text="Thank you so much for this article!")
+    before = q.now()
+    summary = q.ingest(db, pipeline, [Located("f", 1, dated), Located("f", 2, undated)],
+                       lambda r: "src", "loader")
+    after = q.now()
+    assert (summary.queued, summary.rejected) == (2, 0)
+    first, second = sorted(q.list_items(db), key=lambda i: i.comment_id)
+    assert (first.source, first.comment_id, first.post, first.parent, first.author,
+            first.author_email, first.text) == (
+        "src", "c1", "p1", "c0", "Ann Lee", "ann@example.org", dated.text)
+    assert first.created_at == datetime(2021, 3, 4, 3, 6, 7, 89000)  # in UTC, naive
+    assert first.labels == ("crisis",) and first.urgent is True and first.priority == 0
+    assert first.verdict["phones"][0]["e164"] == "+16175550134"
+    assert first.flags == ("commenter_phone",) and first.meta == {"likes": 3}
+    assert (first.status, first.edited, first.version) == ("pending", False, 1)
+    assert first.reply_template == "crisis" and "988" in (first.suggested_reply or "")
+    assert first.ruleset_hash == pipeline.ruleset.hash
+    assert second.created_at is None and second.labels == ("thanks",)
+    assert second.urgent is False and second.meta == {}
+    assert before <= second.enqueued_at <= after
+    for item in (first, second):
+        [event] = q.history(db, item.id)
+        assert (event.event, event.actor, event.status_after) == ("enqueued", "loader",
+                                                                  "pending")
+        assert event.ruleset_hash == item.ruleset_hash and event.at == item.enqueued_at
+    # Undated comments sort by when they were queued: after the dated one, same priority
+    assert [i.comment_id for i in q.list_items(db, q.ItemFilter(label="thanks"))] == ["c2"]
+    db.close()
 
 
 @pytest.mark.parametrize(
