@@ -10,8 +10,8 @@ Reports, on the synthetic corpus of benchmarks/generate.py:
   `phonenumbers.PhoneNumberMatcher` alone;
 - the cost of each stage per comment (in process);
 - peak memory of `moderation classify` at 10k, 100k and 1M comments;
-- `--workers 2` against one worker (both cores);
-- `moderation ingest` into a fresh SQLite file, one and two workers.
+- `--workers 2` against one worker (both cores), median of --rounds;
+- `moderation ingest` into a fresh SQLite file, one and two workers, median of --rounds.
 Prints the targets with their figures as Markdown (as in BENCHMARKS.md), then every
 figure as JSON.
 """
@@ -140,8 +140,11 @@ def main() -> None:
     # second, once per worker) does not decide the result.
     scale_count = args.count * 5
     scale_corpus = corpus(scale_count, folder)
-    one = timed(classify_cmd(scale_corpus))[0]
-    two = timed(classify_cmd(scale_corpus, "--workers", "2"))[0]
+    spans: dict[str, list[float]] = {"one": [], "two": []}
+    for _ in range(args.rounds):  # alternating, so both see the same machine
+        spans["one"].append(timed(classify_cmd(scale_corpus))[0])
+        spans["two"].append(timed(classify_cmd(scale_corpus, "--workers", "2"))[0])
+    one, two = statistics.median(spans["one"]), statistics.median(spans["two"])
     results["workers"] = {"comments": scale_count,
                           "one_worker_per_second": round(scale_count / one),
                           "two_workers_per_second": round(scale_count / two),
@@ -154,11 +157,16 @@ def main() -> None:
     results["peak_memory"] = memory
 
     ingest: dict[str, object] = {"comments": scale_count}
-    for workers in (1, 2):
-        db = folder / f"ingest-{workers}.db"
-        seconds, _ = timed([PY, "-m", "moderation", "--db", str(db), "ingest",
-                            str(scale_corpus), "--workers", str(workers)])
-        ingest[f"{workers}_worker"] = round(scale_count / seconds)
+    loads: dict[int, list[float]] = {1: [], 2: []}
+    for round_no in range(args.rounds):
+        for workers in (1, 2):
+            db = folder / f"ingest-{workers}-{round_no}.db"  # a fresh file every time
+            loads[workers].append(timed([PY, "-m", "moderation", "--db", str(db), "ingest",
+                                         str(scale_corpus), "--workers", str(workers)])[0])
+            for leftover in folder.glob(f"{db.name}*"):
+                leftover.unlink()
+    for workers, seconds in loads.items():
+        ingest[f"{workers}_worker"] = round(scale_count / statistics.median(seconds))
     results["ingest_sqlite_per_second"] = ingest
     results["stage_costs_us_per_comment"] = stage_costs(main_corpus)
     results["machine"] = {"python": platform.python_version(), "cores": os.cpu_count(),
