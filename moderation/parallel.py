@@ -171,6 +171,7 @@ def classify_jsonl_files(paths: Iterable[str], workers: int, on_line: Any, on_re
                 while pending:
                     drain()
             finally:
+                seen.close()
                 if path != "-":
                     stream.close()
     return read, classified, rejected

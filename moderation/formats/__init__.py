@@ -95,17 +95,20 @@ def duplicate_reason(comment_id: str) -> str:
 def _checked(records: Iterator[Record]) -> Iterator[Record]:
     """The policies every format shares: empty texts, oversized texts, duplicate ids."""
     seen = IdSet()
-    for record in records:
-        if isinstance(record, Rejected):
-            yield record
-            continue
-        problem = text_problem(record.comment.text)
-        if problem:
-            yield Rejected(record.source, record.line, problem)
-        elif not seen.add(record.comment.id):
-            yield Rejected(record.source, record.line, duplicate_reason(record.comment.id))
-        else:
-            yield record
+    try:
+        for record in records:
+            if isinstance(record, Rejected):
+                yield record
+                continue
+            problem = text_problem(record.comment.text)
+            if problem:
+                yield Rejected(record.source, record.line, problem)
+            elif not seen.add(record.comment.id):
+                yield Rejected(record.source, record.line, duplicate_reason(record.comment.id))
+            else:
+                yield record
+    finally:
+        seen.close()
 
 
 def until_first_rejection(records: Iterable[Record]) -> Iterator[Record]:
