@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from urllib.parse import urlsplit
 
 from moderation.text import Span
@@ -21,6 +21,8 @@ _TRAILING_ENTITY = re.compile(r"&(?:gt|lt|quot|apos|nbsp|#\d{1,6}|#x[0-9a-f]{1,6
 _TRAILING = ".,;:!?*'\"”’)]}>"
 # A bare host needs a dot between a word character and a letter ("mskcc.org").
 _DOTTED_WORD = re.compile(r"\.(?<=[^\W_]\.)(?=[^\W\d_])")
+# Besides letters and digits, the characters of a host name.
+_HOST_PUNCT = "_.-"
 
 
 def bare_domain_regex(tlds: Iterable[str]) -> re.Pattern[str]:
@@ -72,6 +74,24 @@ def is_offsite(host: str, domains: Iterable[str]) -> bool:
     return not any(host == d or host.endswith("." + d) for d in domains)
 
 
+def _www_links(text: str, low: str) -> Iterator[re.Match[str]]:
+    """The matches of the www. pattern, as its finditer over the whole text would give
+    them, tried only where the lower-case text has "www" (a case-insensitive search
+    of the whole text costs several times more)."""
+    if len(low) != len(text):  # lower-casing moved the offsets (rare letters)
+        yield from _WWW.finditer(text)
+        return
+    resume = 0
+    at = low.find("www")
+    while at >= 0:
+        if at >= resume:
+            m = _WWW.match(text, at)
+            if m is not None:
+                yield m
+                resume = m.end()
+        at = low.find("www", max(at + 1, resume))
+
+
 class UrlFinder:
     """Finds links in text; bare hosts only for the configured TLDs."""
 
@@ -80,20 +100,21 @@ class UrlFinder:
 
     def find(self, text: str) -> list[tuple[str, Span]]:
         """Links in order of appearance, each once, with its span."""
-        found: list[tuple[str, Span]] = []
-        taken: list[Span] = []
+        passes: list[tuple[Iterable[re.Match[str]], bool]] = []
+        if "://" in text:
+            passes.append((_SCHEMED.finditer(text), False))
         low = text.lower()
-        passes = []
-        if "://" in low:
-            passes.append((_SCHEMED, False))
         if "www" in low:
-            passes.append((_WWW, False))
-        if _DOTTED_WORD.search(text):
-            passes.append((self._bare, True))
+            passes.append((_www_links(text, low), False))
+        dots = _DOTTED_WORD.search(text)
+        if dots:
+            passes.append((self._bare_hosts(text, dots.start()), True))
         if not passes:
             return []
-        for regex, check_case in passes:
-            for m in regex.finditer(text):
+        found: list[tuple[str, Span]] = []
+        taken: list[Span] = []
+        for matches, check_case in passes:
+            for m in matches:
                 start = m.start()
                 if any(s <= start < e for s, e in taken):
                     continue
@@ -113,3 +134,28 @@ class UrlFinder:
                 seen.add(raw)
                 unique.append((raw, span))
         return unique
+
+    def _bare_hosts(self, text: str, first_dot: int) -> Iterator[re.Match[str]]:
+        """The matches of the bare-host pattern, as its finditer over the whole text
+        would give them, found by trying it only where one can start.
+
+        A bare host holds a dot between a word character and a letter, and its name
+        (word characters, dots and hyphens) reaches back to the start of the run of such
+        characters around that dot: anything else before it blocks the match (the
+        pattern's lookbehind). So each such dot points at the one place worth a try.
+        Comments are long and links rare, so this skips almost all the text.
+        """
+        resume = 0  # finditer goes on after the end of each match
+        dot: int | None = first_dot
+        while dot is not None:
+            start = dot
+            while start > 0 and ((ch := text[start - 1]).isalnum() or ch in _HOST_PUNCT):
+                start -= 1
+            if start >= resume:
+                m = self._bare.match(text, start)
+                if m is not None:
+                    yield m
+                    resume = m.end()
+            # The next dot beyond this one (and beyond the match, if any).
+            nxt = _DOTTED_WORD.search(text, max(dot + 1, resume))
+            dot = nxt.start() if nxt else None

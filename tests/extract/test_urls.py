@@ -3,8 +3,17 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
-from moderation.extract.urls import UrlFinder, host_of, is_offsite
+from moderation.extract.urls import (
+    _DOTTED_WORD,
+    _WWW,
+    UrlFinder,
+    _www_links,
+    host_of,
+    is_offsite,
+)
 
 FINDER = UrlFinder(["com", "org", "net", "gov", "io", "co", "uk", "it", "de"])
 
@@ -72,3 +81,31 @@ def test_spans_point_at_the_link() -> None:
 def test_host_and_offsite(raw: str, host: str, offsite: bool) -> None:
     assert host_of(raw) == host
     assert is_offsite(host, ["mskcc.org"]) is offsite
+
+
+_PIECES = st.sampled_from([
+    "a", "Z", "é", "ü", "7", "_", ".", "@", "/", ":", "-", " ", "\n", "(", ")", '"', "'",
+    "?", "=", "&", "#", "+", ",", "!", "org", "com", "Com", "co.uk", "www.", "http://",
+    "mskcc", "example", "x.it", "é.de", "..", "a.b", "my-site", "a_b", "-x", "x-",
+])
+
+
+@settings(max_examples=400)
+@given(st.lists(_PIECES, max_size=40).map("".join))
+@example("see my-site.org and a_b.com, x.com/a.org, 1.2.example.com or me@x.org")
+def test_bare_hosts_are_found_as_a_scan_of_the_whole_text_finds_them(text: str) -> None:
+    """Trying the bare-host pattern only at the start of runs with a dotted word must
+    give exactly the matches of its finditer over the whole text."""
+    expected = [m.span() for m in FINDER._bare.finditer(text)]
+    first = _DOTTED_WORD.search(text)
+    found = [m.span() for m in FINDER._bare_hosts(text, first.start())] if first else []
+    assert found == expected
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from(["w", "W", "ww", "www.", "WWW3.", "x", "1", "-", ".", "@", " ",
+                                 "com", "org", "İ", "é.de", "/a"]), max_size=30).map("".join))
+@example("wwww.a.com www.b.org xwww.c.com WwW.d.com İ www.e.com")
+def test_www_links_are_found_as_a_scan_of_the_whole_text_finds_them(text: str) -> None:
+    expected = [m.span() for m in _WWW.finditer(text)]
+    assert [m.span() for m in _www_links(text, text.lower())] == expected
