@@ -84,11 +84,10 @@ def _www_links(text: str, low: str) -> Iterator[re.Match[str]]:
     resume = 0
     at = low.find("www")
     while at >= 0:
-        if at >= resume:
-            m = _WWW.match(text, at)
-            if m is not None:
-                yield m
-                resume = m.end()
+        m = _WWW.match(text, at)
+        if m is not None:
+            yield m
+            resume = m.end()
         at = low.find("www", max(at + 1, resume))
 
 
