@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import sys
 from collections.abc import Iterator, Mapping
 from typing import BinaryIO
@@ -12,13 +13,20 @@ from moderation.errors import InputError, InputFormatError
 from moderation.formats.records import Located, Record, Rejected, comment_from_mapping
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+# What surrogateescape makes of a byte the encoding cannot read.
+_ESCAPED = re.compile("[\udc80-\udcff]")
 
 
 def read_csv(stream: BinaryIO, source: str, columns: Mapping[str, str] | None = None,
              encoding: str = "utf-8-sig") -> Iterator[Record]:
     """Yield each row's comment or its rejection; `columns` maps our field -> CSV column."""
-    text = io.TextIOWrapper(stream, encoding=encoding, errors="strict", newline="")
-    reader = csv.DictReader(text)
+    # Bytes the encoding cannot read come through as lone surrogates (surrogateescape)
+    # instead of failing the whole block the wrapper was decoding: only the rows that
+    # hold them are rejected, at their own lines.
+    text = io.TextIOWrapper(stream, encoding=encoding, errors="surrogateescape", newline="")
+    # strict: a quote left open runs to the end of the file, and text after a closing
+    # quote is a broken field; leniently read, either would merge or alter records.
+    reader = csv.DictReader(text, strict=True)
     try:
         header = reader.fieldnames
     except UnicodeDecodeError as exc:
@@ -28,6 +36,9 @@ def read_csv(stream: BinaryIO, source: str, columns: Mapping[str, str] | None = 
         raise InputFormatError(f"{source}:1: unreadable CSV header: {exc}") from None
     if not header:
         return
+    if any(_ESCAPED.search(h) for h in header if h):
+        raise InputFormatError(f"{source}:1: invalid {encoding} in the header; pass "
+                               "--encoding if the file is in another encoding")
     mapping = dict(columns or {})
     for field, column in mapping.items():
         if column not in header:
@@ -45,19 +56,49 @@ def read_csv(stream: BinaryIO, source: str, columns: Mapping[str, str] | None = 
             row = next(reader)
         except StopIteration:
             return
-        except UnicodeDecodeError as exc:
-            yield Rejected(source, reader.line_num + 1, f"invalid {encoding}: {exc.reason}")
+        except UnicodeDecodeError as exc:  # bytes surrogateescape cannot carry (UTF-16)
+            yield Rejected(source, reader.reader.line_num + 1, f"invalid {encoding}: "
+                           f"{exc.reason}; the rest of the file cannot be read")
             return
         except csv.Error as exc:
-            yield Rejected(source, reader.line_num, f"malformed CSV: {exc}")
+            # DictReader counts lines only for rows it returns; its reader counts all.
+            start_line, line = line + 1, reader.reader.line_num
+            yield Rejected(source, start_line, _malformed(str(exc), start_line, line))
             continue
         start_line, line = line + 1, reader.line_num
         if None in row:
             yield Rejected(source, start_line, "more fields than the header has")
             continue
         data = {reverse.get(k, k): v for k, v in row.items() if k}
+        undecodable = _undecodable(data, encoding)
+        if undecodable:
+            yield Rejected(source, start_line, undecodable)
+            continue
         try:
             yield Located(source, start_line, comment_from_mapping(data, source, start_line))
         except InputError as exc:
             what = f"field '{exc.field}': {exc.reason}" if exc.field else exc.reason
             yield Rejected(source, start_line, what)
+
+
+def _undecodable(data: dict[str, str], encoding: str) -> str | None:
+    """The reason to reject a row holding bytes the encoding could not read, if any."""
+    for field, value in data.items():
+        found = _ESCAPED.search(value) if value else None
+        if found:
+            byte = ord(found.group()) - 0xDC00
+            return (f"field '{field}': invalid {encoding} (byte 0x{byte:02x}); pass "
+                    "--encoding if the file is in another encoding")
+    return None
+
+
+def _malformed(problem: str, first: int, last: int) -> str:
+    """What is wrong with an unreadable record, in the reader's terms."""
+    where = "" if first == last else f" (the record spans lines {first}-{last})"
+    if problem == "unexpected end of data":
+        return ("malformed CSV: a quoted field opened in this record is never closed, so "
+                f"everything from here to the end of the file (line {last}) is rejected")
+    if problem.endswith("expected after '\"'"):
+        return (f"malformed CSV: text after a closing quote{where}; a quote inside a "
+                "quoted field is written as two quotes")
+    return f"malformed CSV: {problem}{where}"

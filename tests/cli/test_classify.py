@@ -113,6 +113,36 @@ def test_csv_without_text_column_is_one_clear_line(runner: CliRunner, tmp_path: 
         "text=NAME); it has: id, body"]
 
 
+def test_csv_quote_left_open_does_not_swallow_the_rows_after_it(runner: CliRunner,
+                                                                 tmp_path: Path) -> None:
+    # Read leniently, row 1's open quote would take rows 2 and 3 in as its text.
+    path = tmp_path / "cut.csv"
+    path.write_text('id,text\n0,fine\n1,"a comment cut short\n2,two\n3,three\n')
+    result = runner.invoke(main, ["classify", str(path)])
+    assert result.exit_code == 1
+    assert [r["id"] for r in _jsonl(result.stdout)] == ["0"]
+    assert f"{path}:3: malformed CSV: a quoted field opened in this record is never " \
+        "closed, so everything from here to the end of the file (line 5) is rejected" \
+        in result.stderr
+    assert "read 2, classified 1, rejected 1" in result.stderr
+
+
+def test_csv_broken_quotes_reject_their_record_and_keep_line_numbers(runner: CliRunner,
+                                                                     tmp_path: Path) -> None:
+    path = tmp_path / "quotes.csv"
+    path.write_text('id,text\n1,"two\nlines"\n2,"abc"def\n3,"multi\nline"x\n4,"ok ""quoted"""\n'
+                    '5,x,extra\n')
+    result = runner.invoke(main, ["classify", str(path)])
+    assert result.exit_code == 1
+    assert [(r["id"]) for r in _jsonl(result.stdout)] == ["1", "4"]
+    assert result.stderr.splitlines()[:3] == [
+        f"rejected: {path}:4: malformed CSV: text after a closing quote; a quote inside a "
+        "quoted field is written as two quotes",
+        f"rejected: {path}:5: malformed CSV: text after a closing quote (the record spans "
+        "lines 5-6); a quote inside a quoted field is written as two quotes",
+        f"rejected: {path}:8: more fields than the header has"]
+
+
 def test_csv_output(runner: CliRunner) -> None:
     result = runner.invoke(main, ["classify", str(SEED), "--format", "csv"])
     assert result.exit_code == 0
@@ -241,3 +271,38 @@ def test_conflicting_column_mappings_are_usage_errors(runner: CliRunner, tmp_pat
     result = runner.invoke(main, args)
     assert result.exit_code == 2
     assert f"Invalid value for --column: {message}" in result.stderr
+
+
+def test_csv_bad_byte_rejects_its_row_only(runner: CliRunner, tmp_path: Path) -> None:
+    # The decoder reads blocks of thousands of bytes: one bad byte must not take the rows
+    # around it (nor the header) down with it.
+    rows = [f"{i},comment number {i} reads fine" for i in range(1, 300)]
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(("id,text\n" + "\n".join(rows[:150]) + "\n").encode()
+                     + b"150b,caf\xe9 au lait\n" + ("\n".join(rows[150:]) + "\n").encode())
+    result = runner.invoke(main, ["classify", str(path)])
+    assert result.exit_code == 1
+    ids = [r["id"] for r in _jsonl(result.stdout)]
+    assert ids == [str(i) for i in range(1, 300)]
+    assert result.stderr.splitlines() == [
+        f"rejected: {path}:152: field 'text': invalid utf-8-sig (byte 0xe9); pass --encoding "
+        "if the file is in another encoding",
+        "read 300, classified 299, rejected 1"]
+
+
+def test_csv_bad_byte_in_header_is_one_clear_line(runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "head.csv"
+    path.write_bytes(b"id,t\xefxt\n1,hello\n")
+    result = runner.invoke(main, ["classify", str(path)])
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr.splitlines() == [
+        f"error: {path}:1: invalid utf-8-sig in the header; pass --encoding if the file is in "
+        "another encoding"]
+
+
+def test_csv_in_utf16(runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "wide.csv"
+    path.write_bytes("id,text\n1,\"Merci, café!\"\n2,\"two\nlines\"\n".encode("utf-16"))
+    result = runner.invoke(main, ["classify", str(path), "--encoding", "utf-16"])
+    assert result.exit_code == 0, result.stderr
+    assert [r["id"] for r in _jsonl(result.stdout)] == ["1", "2"]
