@@ -8,15 +8,19 @@ input order, a few batches ahead at most, so memory stays flat.
 from __future__ import annotations
 
 import multiprocessing
+from array import array
 from collections.abc import Iterable, Iterator
 from itertools import islice
-from typing import Any
+from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
 
 import orjson
 
 from moderation.formats.records import Located, Record, Rejected
 from moderation.models import Comment, Verdict
 from moderation.pipeline import Pipeline
+
+if TYPE_CHECKING:
+    from moderation.formats.idset import IdSet
 
 BATCH = 256
 _pipeline: Pipeline | None = None
@@ -95,40 +99,97 @@ def verdict_stream(pipeline: Pipeline, records: Iterable[Record], workers: int =
 
 
 # --- the fast path for JSONL in, JSONL out ---------------------------------------------
+#
+# The main process reads blocks of whole lines and hands each to a worker, which splits,
+# parses, checks and classifies them, and sends back one block of output lines with the
+# records' id keys. What is left to the main process is a membership test per id and
+# one write per block, so that it takes little from the cores the workers share.
+
+BLOCK_BYTES = 1 << 17
 
 
-def _classify_lines(batch: list[tuple[str, int, bytes]]) -> list[tuple[Any, ...]]:
-    """Parse, check and classify raw JSONL lines; only small tuples travel back."""
+class _Block(NamedTuple):
+    """What a worker sends back for one block of input lines."""
+
+    ids: list[str]  # the classified records' ids, in input order
+    keys: bytes  # their `id_key`s, as array("q") bytes
+    numbers: bytes  # their line numbers, as array("q") bytes
+    output: bytes  # their output lines, joined
+    ends: bytes  # where each output line ends in `output`, as array("q") bytes
+    # Records that could not be classified: (how many classified records come before
+    # it in the block, line number, reason, raw line or None).
+    rejected: list[tuple[int, int, str, str | None]]
+
+
+def _classify_block(source: str, first: int, block: bytes) -> _Block:
+    """Split, parse, check and classify the lines of one block; `first` is the line
+    number of its first line."""
     from moderation.formats import text_problem
+    from moderation.formats.idset import id_key
     from moderation.formats.jsonl import parse_line
 
     assert _pipeline is not None
-    out: list[tuple[Any, ...]] = []
-    for source, number, raw in batch:
+    classify = _pipeline.classify
+    ids: list[str] = []
+    keys, numbers, ends = array("q"), array("q"), array("q")
+    lines: list[bytes] = []
+    rejected: list[tuple[int, int, str, str | None]] = []
+    size = 0
+    for offset, raw in enumerate(block.split(b"\n")):
+        if not raw.strip():
+            continue
+        number = first + offset
         record = parse_line(raw, source, number)
         if isinstance(record, Rejected):
-            out.append((False, record.reason, record.raw))
+            rejected.append((len(ids), number, record.reason, record.raw))
             continue
-        problem = text_problem(record.comment.text)
+        comment = record.comment
+        problem = text_problem(comment.text)
         if problem:
-            out.append((False, problem, None))
+            rejected.append((len(ids), number, problem, None))
             continue
-        verdict = _pipeline.classify(record.comment)
-        out.append((True, record.comment.id, orjson.dumps(verdict.to_record()) + b"\n"))
-    return out
+        line = orjson.dumps(classify(comment).to_record()) + b"\n"
+        ids.append(comment.id)
+        keys.append(id_key(comment.id))
+        numbers.append(number)
+        lines.append(line)
+        size += len(line)
+        ends.append(size)
+    return _Block(ids, keys.tobytes(), numbers.tobytes(), b"".join(lines), ends.tobytes(),
+                  rejected)
+
+
+def _blocks(stream: BinaryIO, block_bytes: int, on_bytes: Any) -> Iterator[tuple[int, bytes]]:
+    """Blocks of whole lines, each with the number of its first line. A line longer
+    than a block is gathered whole (and then rejected for its size, if a comment)."""
+    number = 1
+    pending: list[bytes] = []  # the start of a line whose end has not been read yet
+    while chunk := stream.read(block_bytes):
+        if on_bytes:
+            on_bytes(len(chunk))
+        cut = chunk.rfind(b"\n") + 1
+        if not cut:
+            pending.append(chunk)
+            continue
+        block = b"".join((*pending, chunk[:cut])) if pending else chunk[:cut]
+        pending = [chunk[cut:]] if cut < len(chunk) else []
+        yield number, block
+        number += block.count(b"\n")
+    if pending:
+        yield number, b"".join(pending)
 
 
 def classify_jsonl_files(paths: Iterable[str], workers: int, on_line: Any, on_rejected: Any,
                          rules_dir: str | None = None, region: str | None = None,
-                         disabled: tuple[str, ...] = (), batch_size: int = BATCH,
+                         disabled: tuple[str, ...] = (), block_bytes: int = BLOCK_BYTES,
                          on_bytes: Any = None,
                          pipeline: Pipeline | None = None) -> tuple[int, int, int]:
     """JSONL files classified on `workers` cores, the workers parsing the lines too (the
     main process only reads, checks duplicate ids and writes); returns read, classified
-    and rejected counts. Output and rejections come in input order."""
+    and rejected counts. Output and rejections come in input order; `on_line` may be
+    given several output lines at once."""
     import sys
 
-    from moderation.formats import duplicate_reason
     from moderation.formats.idset import IdSet
 
     read = classified = rejected = 0
@@ -137,37 +198,28 @@ def classify_jsonl_files(paths: Iterable[str], workers: int, on_line: Any, on_re
             source = "<stdin>" if path == "-" else path
             stream = sys.stdin.buffer if path == "-" else open(path, "rb")  # noqa: SIM115
             seen = IdSet()
-            pending: list[tuple[list[tuple[str, int, bytes]], Any]] = []
+            pending: list[Any] = []
 
-            def drain(pending: list[Any] = pending, seen: IdSet = seen) -> None:
+            def drain(pending: list[Any] = pending, seen: IdSet = seen,
+                      source: str = source) -> None:
                 nonlocal read, classified, rejected
-                lines, result = pending.pop(0)
-                for (src, number, _), answer in zip(lines, result.get(), strict=True):
-                    read += 1
-                    if answer[0] and seen.add(answer[1]):
-                        on_line(answer[2])
-                        classified += 1
-                    else:
-                        reason = answer[1] if not answer[0] else duplicate_reason(answer[1])
-                        on_rejected(Rejected(src, number, reason,
-                                             answer[2] if not answer[0] else None))
-                        rejected += 1
+                block: _Block = pending.pop(0).get()
+                fresh = [seen.add_key(key) for key in array("q", block.keys)]
+                done = fresh.count(True)
+                read += len(fresh) + len(block.rejected)
+                classified += done
+                rejected += len(fresh) - done + len(block.rejected)
+                if done == len(fresh) and not block.rejected:
+                    if block.output:
+                        on_line(block.output)  # the usual case: one write for the block
+                    return
+                _report(block, fresh, source, on_line, on_rejected)
 
             try:
-                batch: list[tuple[str, int, bytes]] = []
-                for number, raw in enumerate(stream, start=1):
-                    if on_bytes:
-                        on_bytes(len(raw))
-                    if not raw.strip():
-                        continue
-                    batch.append((source, number, raw))
-                    if len(batch) >= batch_size:
-                        pending.append((batch, pool.apply_async(_classify_lines, (batch,))))
-                        batch = []
-                        if len(pending) >= workers * 3:
-                            drain()
-                if batch:
-                    pending.append((batch, pool.apply_async(_classify_lines, (batch,))))
+                for first, lines in _blocks(stream, block_bytes, on_bytes):
+                    pending.append(pool.apply_async(_classify_block, (source, first, lines)))
+                    if len(pending) >= workers * 3:  # a few blocks in flight, no more
+                        drain()
                 while pending:
                     drain()
             finally:
@@ -175,3 +227,26 @@ def classify_jsonl_files(paths: Iterable[str], workers: int, on_line: Any, on_re
                 if path != "-":
                     stream.close()
     return read, classified, rejected
+
+
+def _report(block: _Block, fresh: list[bool], source: str, on_line: Any,
+            on_rejected: Any) -> None:
+    """A block with rejected or repeated records, written out record by record."""
+    from moderation.formats import duplicate_reason
+
+    ends, numbers = array("q", block.ends), array("q", block.numbers)
+    waiting = iter(block.rejected)
+    bad = next(waiting, None)
+    start = 0
+    for i, is_new in enumerate(fresh):
+        while bad is not None and bad[0] == i:
+            on_rejected(Rejected(source, *bad[1:]))
+            bad = next(waiting, None)
+        if is_new:
+            on_line(block.output[start:ends[i]])
+        else:
+            on_rejected(Rejected(source, numbers[i], duplicate_reason(block.ids[i])))
+        start = ends[i]
+    while bad is not None:
+        on_rejected(Rejected(source, *bad[1:]))
+        bad = next(waiting, None)

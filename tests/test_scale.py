@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -63,3 +64,49 @@ def test_dask_local_cluster_matches_moderation_classify(tmp_path: Path) -> None:
         assert result.read == result.classified + result.rejected
     assert results[-1].rejected == 1
     assert "invalid JSON" in Path(results[-1].rejects).read_text()
+
+
+def _awkward(tmp_path: Path) -> Path:
+    """Lines a block reader can get wrong: a BOM, blank and CRLF lines, bad JSON, an empty
+    text, repeated ids (near and far), one line longer than the smallest blocks, and no
+    newline at the end."""
+    seed = SEED.read_text(encoding="utf-8").splitlines()
+    long_text = "I have had leukemia for years and " * 30 + "what can I take?"
+    lines = [
+        "\ufeff" + seed[0], "", seed[1], "   ", seed[2].rstrip() + "\r",
+        "{not json", '{"id": "empty", "text": "  "}', seed[1], '{"id": "cut", "text": "half a',
+        json.dumps({"id": "long", "text": long_text}), *seed[3:12], seed[0],
+        '{"id": "last", "text": "Thank you all so much!"}',
+    ]
+    path = tmp_path / "awkward.jsonl"
+    path.write_bytes("\n".join(lines).encode("utf-8"))
+    return path
+
+
+@pytest.mark.parametrize("block_bytes", [1, 17, 400, 1 << 17])
+def test_workers_read_blocks_exactly_as_one_process_reads_lines(
+        tmp_path: Path, block_bytes: int) -> None:
+    from moderation.parallel import classify_jsonl_files
+
+    path = _awkward(tmp_path)
+    one = CliRunner().invoke(main, ["classify", str(path)])
+    out: list[bytes] = []
+    rejected: list[str] = []
+    counts = classify_jsonl_files([str(path)], 2, out.append, lambda r: rejected.append(
+        f"rejected: {r}"), block_bytes=block_bytes)
+    assert b"".join(out).decode("utf-8") == one.stdout
+    assert rejected == one.stderr.splitlines()[:-1]
+    assert one.stderr.splitlines()[-1] == "read {}, classified {}, rejected {}".format(*counts)
+    assert counts == (19, 14, 5)
+    assert f"{path}:9: invalid JSON: unexpected end of data (column 30)" in one.stderr
+    assert [json.loads(line)["id"] for line in one.stdout.splitlines()][-1] == "last"
+
+
+def test_workers_read_standard_input(tmp_path: Path) -> None:
+    path = _awkward(tmp_path)
+    one = CliRunner().invoke(main, ["classify", str(path)])
+    two = CliRunner().invoke(main, ["classify", "-", "--workers", "2"],
+                             input=path.read_bytes())
+    assert two.exit_code == one.exit_code == 1
+    assert two.stdout == one.stdout
+    assert two.stderr.replace("<stdin>", str(path)) == one.stderr

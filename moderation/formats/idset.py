@@ -18,7 +18,8 @@ from array import array
 MEMORY_SLOTS = 1 << 19
 
 
-def _hash(value: str) -> int:
+def id_key(value: str) -> int:
+    """The 64-bit key an id is kept under (never 0); another process may work it out."""
     digest = hashlib.blake2b(value.encode("utf-8", "surrogatepass"), digest_size=8).digest()
     return int.from_bytes(digest, "little", signed=True) or 1  # 0 marks an empty slot
 
@@ -40,7 +41,10 @@ class IdSet:
 
     def add(self, value: str) -> bool:
         """Add an id; False if it was already there."""
-        key = _hash(value)
+        return self.add_key(id_key(value))
+
+    def add_key(self, key: int) -> bool:
+        """Add an id by its key (`id_key`); False if it was already there."""
         slots, mask = self._slots, self._mask
         i = key & mask
         while True:
