@@ -35,7 +35,7 @@ def classify_records(pipeline: Pipeline, records: Iterable[Record],
         from moderation.parallel import classify_in_parallel
 
         for record, line in classify_in_parallel(records, workers, rules_dir, region,
-                                                 disabled, as_jsonl=True, pipeline=pipeline):
+                                                 disabled, shape="jsonl", pipeline=pipeline):
             summary.read += 1
             if isinstance(record, Rejected):
                 on_rejected(record)

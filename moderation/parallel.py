@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
 
@@ -46,11 +46,31 @@ def _pool(workers: int, rules_dir: str | None, region: str | None, disabled: tup
     return context.Pool(workers, initializer=_start, initargs=(rules_dir, region, disabled))
 
 
-def _classify(batch: list[Comment], as_jsonl: bool = False) -> list[Any]:
+def _jsonl_line(pipeline: Pipeline, verdict: Verdict) -> bytes:
+    return orjson.dumps(verdict.to_record()) + b"\n"
+
+
+def _queue_columns(pipeline: Pipeline, verdict: Verdict) -> tuple[Any, ...]:
+    from moderation.store.queue import verdict_columns
+
+    return verdict_columns(verdict, pipeline.ruleset.labels.precedence)
+
+
+# What a worker sends back for a verdict: far cheaper to send than a Verdict, and work
+# done on the worker's core instead of the main process's.
+SHAPES: dict[str, Callable[[Pipeline, Verdict], Any] | None] = {
+    "verdict": None,  # the Verdict itself
+    "jsonl": _jsonl_line,  # its JSONL output line, bytes
+    "queue": _queue_columns,  # the columns of its queue item (store.queue.verdict_columns)
+}
+
+
+def _classify(batch: list[Comment], shape: str = "verdict") -> list[Any]:
     assert _pipeline is not None
-    if as_jsonl:  # the output line itself: far cheaper to send back than a Verdict
-        return [orjson.dumps(_pipeline.classify(c).to_record()) + b"\n" for c in batch]
-    return [_pipeline.classify(comment) for comment in batch]
+    classify, shaper = _pipeline.classify, SHAPES[shape]
+    if shaper is None:
+        return [classify(comment) for comment in batch]
+    return [shaper(_pipeline, classify(comment)) for comment in batch]
 
 
 def _batches(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
@@ -61,15 +81,15 @@ def _batches(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
 
 def classify_in_parallel(records: Iterable[Record], workers: int, rules_dir: str | None = None,
                          region: str | None = None, disabled: tuple[str, ...] = (),
-                         batch_size: int = BATCH, as_jsonl: bool = False,
+                         batch_size: int = BATCH, shape: str = "verdict",
                          pipeline: Pipeline | None = None) -> Iterator[tuple[Record, Any]]:
-    """Each record with its verdict (None for a rejected record), in input order; with
-    `as_jsonl`, the verdict's JSONL output line (bytes) instead of the Verdict."""
+    """Each record with its verdict (None for a rejected record), in input order, in the
+    given `shape` (see SHAPES)."""
     with _pool(workers, rules_dir, region, disabled, pipeline) as pool:
         pending: list[tuple[list[Record], Any]] = []
         for batch in _batches(records, batch_size):
             comments = [r.comment for r in batch if isinstance(r, Located)]
-            pending.append((batch, pool.apply_async(_classify, (comments, as_jsonl))))
+            pending.append((batch, pool.apply_async(_classify, (comments, shape))))
             if len(pending) >= workers * 3:  # keep a few batches in flight, no more
                 yield from _drain(pending.pop(0))
         while pending:
@@ -86,16 +106,20 @@ def _drain(item: tuple[list[Record], Any]) -> Iterator[tuple[Record, Any]]:
 def verdict_stream(pipeline: Pipeline, records: Iterable[Record], workers: int = 1,
                    rules_dir: str | None = None, region: str | None = None,
                    disabled: tuple[str, ...] = (), exhaustive: bool = False,
-                   ) -> Iterator[tuple[Record, Verdict | None]]:
-    """Records with their verdicts, classified here or, with workers > 1, on other cores."""
+                   shape: str = "verdict") -> Iterator[tuple[Record, Any]]:
+    """Records with their verdicts in the given `shape` (None for a rejected record),
+    classified here or, with workers > 1, on other cores."""
     if workers <= 1 or exhaustive:
+        shaper = SHAPES[shape]
         for record in records:
-            verdict = (pipeline.classify(record.comment, exhaustive)
-                       if isinstance(record, Located) else None)
-            yield record, verdict
+            if isinstance(record, Located):
+                verdict = pipeline.classify(record.comment, exhaustive)
+                yield record, verdict if shaper is None else shaper(pipeline, verdict)
+            else:
+                yield record, None
         return
     yield from classify_in_parallel(records, workers, rules_dir, region, disabled,
-                                    pipeline=pipeline)
+                                    shape=shape, pipeline=pipeline)
 
 
 # --- the fast path for JSONL in, JSONL out ---------------------------------------------
@@ -148,7 +172,7 @@ def _classify_block(source: str, first: int, block: bytes) -> _Block:
         if problem:
             rejected.append((len(ids), number, problem, None))
             continue
-        line = orjson.dumps(classify(comment).to_record()) + b"\n"
+        line = _jsonl_line(_pipeline, classify(comment))
         ids.append(comment.id)
         keys.append(id_key(comment.id))
         numbers.append(number)

@@ -44,6 +44,21 @@ def test_ingest_with_workers(tmp_path: Path) -> None:
                                        str(tmp_path / "r.jsonl")])
     assert result.exit_code == 1
     assert result.stdout.strip() == "read 921, queued 920, already queued 0, rejected 1"
+    # The workers work out the verdict's columns: the rows must be those of one process.
+    alone = CliRunner().invoke(main, ["--db", str(tmp_path / "one.db"), "ingest", str(corpus)])
+    assert alone.exit_code == 1
+    assert _items(tmp_path / "q.db") == _items(tmp_path / "one.db")
+
+
+def _items(path: Path) -> list[tuple]:
+    import sqlite3
+
+    # Every column but the times of queueing, which differ from run to run.
+    with sqlite3.connect(path) as conn:
+        return conn.execute(
+            "SELECT source, comment_id, post, parent, author, author_email, text, created_at, "
+            "labels, flags, urgent, priority, verdict, reply_template, suggested_reply, meta, "
+            "ruleset_hash, status, edited, version FROM queue_item ORDER BY id").fetchall()
 
 
 def test_dask_local_cluster_matches_moderation_classify(tmp_path: Path) -> None:

@@ -113,22 +113,33 @@ _ITEM_COLUMNS = (
 _VERDICT_KEYS = ("labels", "evidence", "urls", "phones", "emails", "flags")
 
 
-def _row(source: str, comment: Comment, verdict: Verdict, precedence: list[str],
-         at: datetime) -> tuple[Any, ...]:
-    """The values of a new queue item, in the order of _ITEM_COLUMNS."""
+def verdict_columns(verdict: Verdict, precedence: list[str]) -> tuple[Any, ...]:
+    """The values of a new queue item that come from its verdict: labels, flags, urgent,
+    priority, verdict, reply_template, suggested_reply, ruleset_hash. Worked out where
+    the comment was classified (a worker's core, with --workers)."""
     record = verdict.to_record()
-    created = _naive(comment.created_at)
     labels, flags = verdict.labels, verdict.flags
     return (
-        source, comment.id, comment.post, comment.parent, comment.author,
-        comment.author_email, comment.text, created, at, created or at,
         "," + ",".join(labels) + ("," if labels else ""),
         "," + ",".join(sorted({f.kind for f in flags})) + ("," if flags else ""),
         verdict.urgent, priority_of(labels, precedence),
         orjson.dumps({k: record[k] for k in _VERDICT_KEYS}).decode(),
         verdict.reply_template, verdict.reply.text if verdict.reply else None,
+        verdict.ruleset_hash,
+    )
+
+
+def _row(source: str, comment: Comment, columns: tuple[Any, ...],
+         at: datetime) -> tuple[Any, ...]:
+    """The values of a new queue item, in the order of _ITEM_COLUMNS."""
+    created = _naive(comment.created_at)
+    labels, flags, urgent, priority, verdict, template, reply, ruleset_hash = columns
+    return (
+        source, comment.id, comment.post, comment.parent, comment.author,
+        comment.author_email, comment.text, created, at, created or at,
+        labels, flags, urgent, priority, verdict, template, reply,
         orjson.dumps(comment.meta, default=str).decode() if comment.meta else None,
-        verdict.ruleset_hash, "pending", False, 1,
+        ruleset_hash, "pending", False, 1,
     )
 
 
@@ -184,35 +195,34 @@ def ingest(db: Database, pipeline: Pipeline, records: Iterable[Record],
     most its open batch, which the next run queues.
     """
     summary = IngestSummary()
-    precedence = list(pipeline.ruleset.labels.precedence)
-    batch: list[tuple[str, Comment, Verdict]] = []
+    batch: list[tuple[str, Comment, tuple[Any, ...]]] = []
 
     def flush() -> None:
         if batch:
-            _insert_batch(db, batch, precedence, actor, summary)
+            _insert_batch(db, batch, actor, summary)
             batch.clear()
             if on_batch:
                 on_batch(summary)
 
     from moderation.parallel import verdict_stream
 
-    for record, verdict in verdict_stream(pipeline, records, workers, rules_dir, region,
-                                          disabled):
+    for record, columns in verdict_stream(pipeline, records, workers, rules_dir, region,
+                                          disabled, shape="queue"):
         summary.read += 1
-        if isinstance(record, Rejected) or verdict is None:
+        if isinstance(record, Rejected) or columns is None:
             summary.rejected += 1
             if on_rejected and isinstance(record, Rejected):
                 on_rejected(record)
             continue
-        batch.append((source_of(record), record.comment, verdict))
+        batch.append((source_of(record), record.comment, columns))
         if len(batch) >= batch_size:
             flush()
     flush()
     return summary
 
 
-def _insert_batch(db: Database, batch: list[tuple[str, Comment, Verdict]],
-                  precedence: list[str], actor: str, summary: IngestSummary) -> None:
+def _insert_batch(db: Database, batch: list[tuple[str, Comment, tuple[Any, ...]]],
+                  actor: str, summary: IngestSummary) -> None:
     at = now()
     by_source: dict[str, list[str]] = {}
     for source, comment, _ in batch:
@@ -227,23 +237,23 @@ def _insert_batch(db: Database, batch: list[tuple[str, Comment, Verdict]],
                 existing.update((source, r[0]) for r in rows)
         new_rows = []
         made: dict[str, list[str]] = {}
-        for source, comment, verdict in batch:
+        for source, comment, columns in batch:
             key = (source, comment.id)
             if key in existing:
                 summary.already_queued += 1
                 continue
             existing.add(key)
-            new_rows.append(_row(source, comment, verdict, precedence, at))
+            new_rows.append(_row(source, comment, columns, at))
             made.setdefault(source, []).append(comment.id)
         if not new_rows:
             return
         _BulkInsert(ITEMS, _ITEM_COLUMNS, conn.dialect).run(conn, new_rows)
         # Each new item's 'enqueued' event, made by the database from the rows just
         # written: the item ids need not travel back to Python and out again.
-        columns = ["item_id", "event", "actor", "at", "ruleset_hash", "status_after"]
+        event_columns = ["item_id", "event", "actor", "at", "ruleset_hash", "status_after"]
         for source, ids in made.items():
             for start in range(0, len(ids), 500):
-                conn.execute(insert(EVENTS).from_select(columns, select(
+                conn.execute(insert(EVENTS).from_select(event_columns, select(
                     ITEMS.c.id, literal("enqueued"), literal(actor),
                     literal(at, DateTime), ITEMS.c.ruleset_hash, literal("pending"),
                 ).where(ITEMS.c.source == source, ITEMS.c.comment_id.in_(ids[start:start + 500]))
