@@ -2,7 +2,8 @@
 
 The main process reads the input (and reports rejected records as it meets them); each
 worker builds the pipeline once and classifies whole batches; verdicts come back in
-input order, a few batches ahead at most, so memory stays flat.
+input order, a few batches ahead at most, so memory stays flat. JSONL in and out has a
+path of its own, where the workers read the lines too (see the end of this module).
 """
 
 from __future__ import annotations
@@ -56,8 +57,8 @@ def _queue_columns(pipeline: Pipeline, verdict: Verdict) -> tuple[Any, ...]:
     return verdict_columns(verdict, pipeline.ruleset.labels.precedence)
 
 
-# What a worker sends back for a verdict: far cheaper to send than a Verdict, and work
-# done on the worker's core instead of the main process's.
+# What a worker sends back for each verdict. The shapes other than the Verdict itself are
+# far cheaper to send, and the work of making them is done on the worker's core.
 SHAPES: dict[str, Callable[[Pipeline, Verdict], Any] | None] = {
     "verdict": None,  # the Verdict itself
     "jsonl": _jsonl_line,  # its JSONL output line, bytes
