@@ -113,14 +113,20 @@ def list_(settings: Settings, status: str | None, label: str | None, flag: str |
         limit = 50
     items = q.list_items(database, filters, limit)
     shown = (item if show_pii else masked_item(item) for item in items)
-    if fmt == "table":
-        _table(shown)
-    else:
+    found = _table(shown) if fmt == "table" else \
         _emit_json((item_record(i) for i in shown), fmt)
+    if not found:
+        _explain_nothing(database, filters)
     database.close()
 
 
-def _table(items: Iterable[QueueItem]) -> None:
+def _explain_nothing(database: Database, filters: q.ItemFilter) -> None:
+    """When nothing matched, say so if the label or flag asked for is nowhere."""
+    for problem in q.unheard_of(database, filters):
+        click.echo(problem, err=True)
+
+
+def _table(items: Iterable[QueueItem]) -> int:
     table = Table()
     for name in ("id", "status", "labels", "reply", "flags", "held by", "comment"):
         table.add_column(name, overflow="fold", no_wrap=name in ("id", "status"))
@@ -140,18 +146,22 @@ def _table(items: Iterable[QueueItem]) -> None:
         _console().print(table)
     else:
         click.echo("no matching items")
+    return count
 
 
-def _emit_json(records: Iterable[dict[str, Any]], fmt: str) -> None:
+def _emit_json(records: Iterable[dict[str, Any]], fmt: str) -> int:
     out = sys.stdout
+    count = 0
     if fmt == "jsonl":
         for record in records:
             out.write(q.to_json(record) + "\n")
-        return
+            count += 1
+        return count
     out.write("[")
-    for i, record in enumerate(records):
-        out.write(("," if i else "") + "\n  " + q.to_json(record))
+    for count, record in enumerate(records, start=1):
+        out.write(("," if count > 1 else "") + "\n  " + q.to_json(record))
     out.write("\n]\n")
+    return count
 
 
 @queue.command()
@@ -249,6 +259,7 @@ def _bulk_or_one(settings: Settings, item_id: int | None, all_: bool, yes: bool,
         count = q.count_items(database, pending)
         if count == 0:
             click.echo("no pending items match")
+            _explain_nothing(database, filters)
             return 0
         if not yes and not click.confirm(f"{action} {count} pending item(s)?", err=True):
             click.echo("nothing done", err=True)

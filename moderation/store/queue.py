@@ -327,6 +327,23 @@ def count_items(db: Database, filters: ItemFilter) -> int:
                                 .where(*filters.clauses())).scalar_one())
 
 
+def unheard_of(db: Database, filters: ItemFilter) -> list[str]:
+    """What is wrong with a filter's label or flag that no item in the queue has at all
+    (a typo, most likely), one sentence each with the values that are there."""
+    out = []
+    for name, column, wanted in (("label", ITEMS.c.labels, filters.label),
+                                 ("flag", ITEMS.c.flags, filters.flag)):
+        if not wanted:
+            continue
+        with db.begin() as conn:
+            present = sorted({v for (joined,) in conn.execute(select(column).distinct())
+                              for v in _split(joined)})
+        if wanted not in present:
+            out.append(f"no item in the queue has the {name} '{wanted}' ({name}s here: "
+                       f"{', '.join(present) or 'none'})")
+    return out
+
+
 def get_item(db: Database, item_id: int) -> QueueItem:
     """One item by id."""
     with db.begin() as conn:

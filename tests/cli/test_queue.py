@@ -72,6 +72,23 @@ def test_list_filters_and_limit(seeded) -> None:
     assert _items(seeded("queue", "list", "--post", "nowhere", "--format", "json")) == []
 
 
+def test_a_label_or_flag_nowhere_in_the_queue_is_pointed_out(seeded) -> None:
+    typo = seeded("queue", "list", "--label", "thank", "--format", "json")
+    assert _items(typo) == []  # the output stays valid JSON; the hint goes to stderr
+    assert typo.stderr.strip() == (
+        "no item in the queue has the label 'thank' (labels here: condolence, "
+        "expert_question, personal_medical_question, thanks)")
+    flag = seeded("queue", "list", "--flag", "phone")
+    assert flag.stdout.strip() == "no matching items"
+    assert flag.stderr.startswith("no item in the queue has the flag 'phone' (flags here: ")
+    bulk = seeded("queue", "approve", "--all", "--label", "thank", "--yes")
+    assert bulk.exit_code == 0 and bulk.stdout.strip() == "no pending items match"
+    assert "no item in the queue has the label 'thank'" in bulk.stderr
+    # A label that is there but matches nothing with the other filters needs no hint.
+    quiet = seeded("queue", "list", "--label", "thanks", "--status", "rejected")
+    assert quiet.stdout.strip() == "no matching items" and quiet.stderr == ""
+
+
 def test_approve_reject_undo_history_export_stats(seeded) -> None:
     items = _items(seeded("queue", "list", "--label", "thanks", "--format", "json"))
     a, b = items[0]["id"], items[1]["id"]
