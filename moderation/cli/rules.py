@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
@@ -12,8 +14,34 @@ from rich.table import Table
 
 from moderation.cli.options import region_option, rules_option
 from moderation.evaluation import Report, evaluate
+from moderation.formats.records import Record, Rejected
 from moderation.pipeline import Pipeline
 from moderation.ruleset.loader import load_ruleset
+
+if TYPE_CHECKING:
+    from moderation.editor.diff import DiffReport
+    from moderation.editor.stats import StatsReport
+
+
+class _Rejections:
+    """Reports the corpus records that cannot be read as they pass (the figures leave
+    them out), and ends the command with exit 1 if there were any."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def watch(self, records: Iterable[Record]) -> Iterator[Record]:
+        for record in records:
+            if isinstance(record, Rejected):
+                self.count += 1
+                click.echo(f"rejected: {record}", err=True)
+            yield record
+
+    def finish(self) -> None:
+        if self.count:
+            click.echo(f"{self.count} record(s) rejected; the figures above leave them out",
+                       err=True)
+            sys.exit(1)
 
 
 @click.group()
@@ -162,11 +190,17 @@ def stats(corpus: tuple[str, ...], fmt: str, rules_dir: str | None,
     from moderation.editor.stats import rule_stats
     from moderation.formats import read_inputs
 
+    rejections = _Rejections()
     report = rule_stats(Pipeline.from_directory(rules_dir, region, disabled),
-                        read_inputs(corpus))
+                        rejections.watch(read_inputs(corpus)))
     if fmt == "json":
         click.echo(json.dumps(report.as_dict(), indent=2))
-        return
+    else:
+        _stats_table(report)
+    rejections.finish()
+
+
+def _stats_table(report: StatsReport) -> None:
     console = Console(file=sys.stdout, width=max(100, Console().width))
     table = Table(title=f"{report.comments} comments" + (", labelled" if report.labelled
                                                         else ""))
@@ -220,12 +254,18 @@ def diff(corpus: tuple[str, ...], old_spec: str, new_spec: str | None, fmt: str,
     current = Path(rules_dir) if rules_dir else default_rules_dir()
     old_dir, old_name = resolve_rules(old_spec, current)
     new_dir, new_name = resolve_rules(new_spec, current) if new_spec else (current, str(current))
+    rejections = _Rejections()
     report = diff_rulesets(Pipeline.from_directory(str(old_dir)),
-                           Pipeline.from_directory(str(new_dir)), read_inputs(corpus),
-                           old_name, new_name)
+                           Pipeline.from_directory(str(new_dir)),
+                           rejections.watch(read_inputs(corpus)), old_name, new_name)
     if fmt == "json":
         click.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
-        return
+    else:
+        _diff_text(report)
+    rejections.finish()
+
+
+def _diff_text(report: DiffReport) -> None:
     click.echo(f"{report.comments} comments: {report.label_changes} change labels, "
                f"{report.template_changes} change the suggested template "
                f"({report.old} -> {report.new})")

@@ -96,6 +96,21 @@ def test_diff_of_a_rule_set_with_itself_changes_nothing() -> None:
     assert all(s["f1_change"] == 0 for s in data["scores"].values())
 
 
+@pytest.mark.parametrize("command", [["stats"], ["diff", "--old", str(ROOT / "rules")]])
+def test_stats_and_diff_report_records_they_cannot_read(tmp_path: Path,
+                                                        command: list[str]) -> None:
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text('{"id": "a", "text": "Thank you so much!"}\nnot json\n'
+                      '{"id": "a", "text": "Again"}\n')
+    result = _run("rules", command[0], str(corpus), *command[1:], "--format", "json")
+    assert result.exit_code == 1
+    assert json.loads(result.stdout)["comments"] == 1  # the output stays whole JSON
+    assert result.stderr.splitlines() == [
+        f"rejected: {corpus}:2: invalid JSON: invalid literal, expected 'null' (column 1)",
+        f"rejected: {corpus}:3: field 'id': duplicate id 'a' in this file",
+        "2 record(s) rejected; the figures above leave them out"]
+
+
 def test_diff_reports_directions_and_f1(rules_copy: Path) -> None:
     labels = rules_copy / "labels.yaml"
     labels.write_text(labels.read_text().replace(
