@@ -11,7 +11,7 @@ from rich.text import Text
 from moderation.editor.explain import Explanation
 from moderation.errors import ModerationError
 from moderation.formats import read_inputs
-from moderation.formats.records import Located
+from moderation.formats.records import Rejected
 from moderation.models import Comment
 from moderation.pipeline import Pipeline
 
@@ -19,12 +19,17 @@ from moderation.pipeline import Pipeline
 def load_comment(text: str | None, file_: str | None, record_id: str | None) -> Comment:
     """The comment from the TEXT argument, a record of --file, or standard input."""
     if file_ is not None:
+        unreadable: list[Rejected] = []
         for record in read_inputs([file_]):
-            if isinstance(record, Located) and (record_id is None
-                                                or record.comment.id == record_id):
+            if isinstance(record, Rejected):
+                unreadable.append(record)
+            elif record_id is None or record.comment.id == record_id:
                 return record.comment
-        raise ModerationError(f"{file_}: no record" + (f" with id {record_id!r}"
-                                                      if record_id else ""))
+        message = f"{file_}: no record" + (f" with id {record_id!r}" if record_id else "")
+        if unreadable:  # it may be one of these
+            message += (f"; {len(unreadable)} record(s) could not be read, the first at "
+                        f"line {unreadable[0].line}: {unreadable[0].reason}")
+        raise ModerationError(message)
     if text is None or text == "-":
         text = sys.stdin.read()
     if not text.strip():

@@ -74,7 +74,19 @@ def test_explain_from_stdin_and_from_a_file() -> None:
                   "json")
     assert json.loads(record.stdout)["labels"] == ["condolence"]
     missing = _run("rules", "explain", "--file", str(SEED), "--id", "nope")
-    assert missing.exit_code == 1 and "no record with id 'nope'" in missing.stderr
+    assert missing.exit_code == 1
+    assert missing.stderr.strip() == f"error: {SEED}: no record with id 'nope'"
+
+
+def test_explain_says_when_the_record_asked_for_may_be_unreadable(tmp_path: Path) -> None:
+    path = tmp_path / "some.jsonl"
+    path.write_text('{"id": "a", "text": "Thanks!"}\n{"id": "b", "text": "Hi", '
+                    '"created_at": "soon"}\n')
+    result = _run("rules", "explain", "--file", str(path), "--id", "b")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        f"error: {path}: no record with id 'b'; 1 record(s) could not be read, the first at "
+        "line 2: field 'created_at': not an ISO 8601 date: 'soon'")
 
 
 def test_stats_on_the_seed() -> None:
