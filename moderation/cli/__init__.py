@@ -53,7 +53,10 @@ class Group(click.Group):
             click.echo(f"error: {exc}", err=True)
             ctx.exit(1)
         except Exception as exc:
-            if type(exc).__name__ != "OperationalError" or not hasattr(exc, "orig"):
+            # A database driver's error that no layer below turned into ours (SQLAlchemy
+            # is not imported here: `moderation classify` does not need it).
+            if not hasattr(exc, "orig") or "DBAPIError" not in {
+                    c.__name__ for c in type(exc).__mro__}:
                 raise
             reason = str(exc.orig) if exc.orig is not None else str(exc).splitlines()[0]
             if "locked" in reason or "busy" in reason:

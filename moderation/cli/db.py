@@ -7,12 +7,14 @@ from contextlib import contextmanager
 
 import click
 from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
 
 from moderation.cli import Settings
 from moderation.errors import DatabaseError
 from moderation.store.db import (
     current_revision,
     database_url,
+    driver_error,
     head_revision,
     make_engine,
     sqlite_path,
@@ -29,6 +31,8 @@ def _engine(settings: Settings, create: bool) -> Iterator[Engine]:
     engine = make_engine(url)
     try:
         yield engine
+    except DBAPIError as exc:
+        raise driver_error(exc, url) from None
     finally:
         engine.dispose()
 

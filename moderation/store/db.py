@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, Connection, make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from moderation.errors import DatabaseError
 
@@ -159,18 +159,22 @@ class Database:
                 conn.info["moderation_write"] = write
                 with conn.begin():
                     yield conn
-        except OperationalError as exc:
-            raise _operational(exc, self.url) from None
+        except DBAPIError as exc:
+            raise driver_error(exc, self.url) from None
 
     def close(self) -> None:
         self.engine.dispose()
 
 
-def _operational(exc: OperationalError, url: str) -> DatabaseError:
+def driver_error(exc: DBAPIError, url: str) -> DatabaseError:
+    """The driver's error as one line that names the database."""
     text = str(exc.orig) if exc.orig is not None else str(exc)
     if "locked" in text or "busy" in text:
         return DatabaseError(f"the database {_shown(url)} is locked by another process; "
                              "try again in a moment")
+    if "file is not a database" in text:
+        return DatabaseError(f"{_shown(url)} is not an SQLite database (pass --db with "
+                             "the queue's file, or a new path to start one)")
     return DatabaseError(f"database error on {_shown(url)}: {text}")
 
 
@@ -215,9 +219,9 @@ def open_database(url: str | None = None, *, create: bool = False) -> Database:
                 raise DatabaseError(f"the database {_shown(resolved)} is at schema revision "
                                     f"{revision}; this version needs {head}: run "
                                     "`moderation db upgrade`")
-    except OperationalError as exc:
+    except DBAPIError as exc:
         engine.dispose()
-        raise _operational(exc, resolved) from None
+        raise driver_error(exc, resolved) from None
     except DatabaseError:
         engine.dispose()
         raise

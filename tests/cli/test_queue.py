@@ -172,6 +172,18 @@ def test_missing_database(run, tmp_path: Path) -> None:
                                      "comments first (moderation ingest FILE) or pass --db")
 
 
+@pytest.mark.parametrize("args", [("queue", "list"), ("ingest", str(SEED)),
+                                  ("db", "status"), ("db", "upgrade")])
+def test_a_file_that_is_no_database_is_one_clear_line(run, tmp_path: Path, args) -> None:
+    (tmp_path / "q.db").write_text("these are my notes, not a database\n" * 100)
+    result = run(*args)
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        f"error: {tmp_path / 'q.db'} is not an SQLite database (pass --db with the "
+        "queue's file, or a new path to start one)")
+    assert (tmp_path / "q.db").read_text().startswith("these are my notes")  # untouched
+
+
 def test_locked_database_is_one_clear_line(seeded, tmp_path: Path) -> None:
     blocker = sqlite3.connect(tmp_path / "q.db")
     blocker.execute("BEGIN EXCLUSIVE")
