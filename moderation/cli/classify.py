@@ -10,7 +10,13 @@ from typing import TextIO
 import click
 
 from moderation.classify import Summary, classify_records
-from moderation.cli.options import input_options, open_records, region_option, rules_option
+from moderation.cli.options import (
+    input_options,
+    open_for_writing,
+    open_records,
+    region_option,
+    rules_option,
+)
 from moderation.cli.output import WRITERS, JsonlWriter
 from moderation.cli.progress import byte_progress
 from moderation.formats import detect_format
@@ -47,8 +53,8 @@ def classify(inputs: tuple[str, ...], fmt: str, output: str, input_format: str |
     pipeline = Pipeline.from_directory(rules_dir, region, disabled)
     with ExitStack() as stack:
         out: TextIO = sys.stdout if output == "-" else stack.enter_context(
-            open(output, "w", encoding="utf-8", newline=""))
-        reject_file = stack.enter_context(open(rejects, "w", encoding="utf-8")) \
+            open_for_writing(output, newline=""))
+        reject_file = stack.enter_context(open_for_writing(rejects)) \
             if rejects else None
         writer = WRITERS[fmt](out)
         on_bytes = stack.enter_context(byte_progress([p for p in inputs if p != "-"]))

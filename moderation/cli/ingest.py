@@ -10,8 +10,15 @@ from pathlib import Path
 import click
 
 from moderation.cli import Settings
-from moderation.cli.options import input_options, open_records, region_option, rules_option
+from moderation.cli.options import (
+    input_options,
+    open_for_writing,
+    open_records,
+    region_option,
+    rules_option,
+)
 from moderation.cli.progress import byte_progress
+from moderation.errors import ModerationError
 from moderation.formats.records import Located, Rejected
 from moderation.pipeline import Pipeline
 from moderation.store.db import open_database
@@ -41,6 +48,9 @@ def ingest(settings: Settings, inputs: tuple[str, ...], input_format: str | None
 
     Example: moderation ingest fixtures/seed_comments.jsonl
     """
+    folder = Path(rejects).resolve().parent
+    if not folder.is_dir():  # found out now, not at the first rejection, midway
+        raise ModerationError(f"cannot write {rejects}: folder {folder} does not exist")
     pipeline = Pipeline.from_directory(rules_dir, region, disabled)
     database = open_database(settings.db, create=True)
     rejected_count = 0
@@ -52,7 +62,7 @@ def ingest(settings: Settings, inputs: tuple[str, ...], input_format: str | None
             nonlocal reject_file, rejected_count
             rejected_count += 1
             if reject_file is None:
-                reject_file = stack.enter_context(open(rejects, "a", encoding="utf-8"))
+                reject_file = stack.enter_context(open_for_writing(rejects, "a"))
             reject_file.write(json.dumps({"source": rec.source, "line": rec.line,
                                           "reason": rec.reason, "raw": rec.raw},
                                          ensure_ascii=False) + "\n")

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TextIO, cast
 
 import click
 import phonenumbers
+
+from moderation.errors import ModerationError
 
 
 def _region(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -16,6 +18,16 @@ def _region(ctx: click.Context, param: click.Parameter, value: str | None) -> st
     if region not in phonenumbers.SUPPORTED_REGIONS:
         raise click.BadParameter(f"unknown phone region '{value}' (two letters, such as US)")
     return region
+
+
+def open_for_writing(path: str, mode: str = "w", newline: str | None = None) -> TextIO:
+    """A text file opened to write (UTF-8); a path that cannot be written is one clear
+    error, not a traceback."""
+    try:
+        # A text mode given as a variable: typeshed cannot tell it is text.
+        return cast(TextIO, open(path, mode, encoding="utf-8", newline=newline))  # noqa: SIM115
+    except OSError as exc:
+        raise ModerationError(f"cannot write {path}: {exc.strerror}") from None
 
 
 def rules_option(func: Callable[..., Any]) -> Callable[..., Any]:

@@ -82,6 +82,26 @@ def test_bad_records_are_reported_counted_and_exit_1(runner: CliRunner, tmp_path
     assert [r["line"] for r in _jsonl(rejects.read_text())] == [2, 3, 4, 6, 7, 8]
 
 
+@pytest.mark.parametrize("option", ["--output", "--rejects"])
+def test_an_output_that_cannot_be_written_is_one_clear_line(runner: CliRunner, tmp_path: Path,
+                                                            option: str) -> None:
+    target = tmp_path / "no such folder" / "out.jsonl"
+    result = runner.invoke(main, ["classify", str(SEED), option, str(target)])
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr.strip() == f"error: cannot write {target}: No such file or directory"
+
+
+def test_ingest_rejects_file_that_cannot_be_written_stops_before_anything(
+        runner: CliRunner, tmp_path: Path) -> None:
+    target = tmp_path / "gone" / "rejects.jsonl"
+    result = runner.invoke(main, ["--db", str(tmp_path / "q.db"), "ingest", str(SEED),
+                                  "--rejects", str(target)])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (f"error: cannot write {target}: folder "
+                                     f"{target.parent} does not exist")
+    assert not (tmp_path / "q.db").exists()  # nothing was queued before the check
+
+
 def test_invalid_utf8_is_rejected_not_fatal(runner: CliRunner, tmp_path: Path) -> None:
     path = tmp_path / "in.jsonl"
     path.write_bytes(b'{"id": "a", "text": "caf\xe9"}\n{"id": "b", "text": "Thanks!"}\n')
