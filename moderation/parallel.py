@@ -213,15 +213,15 @@ def classify_jsonl_files(paths: Iterable[str], workers: int, on_line: Any, on_re
     main process only reads, checks duplicate ids and writes); returns read, classified
     and rejected counts. Output and rejections come in input order; `on_line` may be
     given several output lines at once."""
-    import sys
 
+    from moderation.formats import stdin
     from moderation.formats.idset import IdSet
 
     read = classified = rejected = 0
     with _pool(workers, rules_dir, region, disabled, pipeline) as pool:
         for path in paths:
             source = "<stdin>" if path == "-" else path
-            stream = sys.stdin.buffer if path == "-" else open(path, "rb")  # noqa: SIM115
+            stream = stdin()[1] if path == "-" else open(path, "rb")  # noqa: SIM115
             seen = IdSet()
             pending: list[Any] = []
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from moderation.errors import InputFormatError
 from moderation.formats.csvfile import read_csv
@@ -24,11 +25,14 @@ MAX_TEXT_BYTES = 1_000_000
 
 def detect_format(path: str, explicit: str | None) -> str:
     """The input format: --input-format, else the extension (an .xml file is sniffed
-    for a WordPress or a Disqus export), else JSONL."""
+    for a WordPress or a Disqus export), else JSONL. Standard input is sniffed: XML
+    exports and CSV with an id and a text column are told from JSONL by their start."""
     if explicit:
         return explicit
+    if path == "-":
+        return stdin()[0]
     suffix = Path(path).suffix.lower()
-    if path == "-" or not suffix:
+    if not suffix:
         return "jsonl"
     if suffix == ".xml":
         return _sniff_xml(path)
@@ -41,15 +45,72 @@ def detect_format(path: str, explicit: str | None) -> str:
 def _sniff_xml(path: str) -> str:
     try:
         with open(path, "rb") as handle:
-            head = handle.read(8192).decode("utf-8", "replace")
+            head = handle.read(_HEAD_BYTES)
     except OSError as exc:
         raise InputFormatError(f"{path}: cannot open: {exc.strerror}") from None
-    if "<disqus" in head:
+    return _xml_kind(head, path)
+
+
+def _xml_kind(head: bytes, source: str) -> str:
+    text = head.decode("utf-8", "replace")
+    if "<disqus" in text:
         return "disqus"
-    if "wordpress.org/export/" in head or "<rss" in head:
+    if "wordpress.org/export/" in text or "<rss" in text:
         return "wxr"
-    raise InputFormatError(f"{path}: neither a WordPress (WXR) nor a Disqus export; use "
+    raise InputFormatError(f"{source}: neither a WordPress (WXR) nor a Disqus export; use "
                            "--input-format")
+
+
+_HEAD_BYTES = 8192
+_stdin: tuple[object, str, BinaryIO] | None = None
+
+
+def stdin() -> tuple[str, BinaryIO]:
+    """Standard input's format, sniffed from its first bytes, and a stream that reads
+    it from the start (those bytes included). Worked out once per standard input."""
+    global _stdin
+    raw = sys.stdin.buffer
+    if _stdin is None or _stdin[0] is not raw:
+        head = b""
+        while len(head) < _HEAD_BYTES and (more := raw.read(_HEAD_BYTES - len(head))):
+            head += more  # a pipe may give its first bytes a few at a time
+        stream = io.BufferedReader(_Replay(head, raw))
+        _stdin = (raw, _stdin_kind(head), stream)
+    return _stdin[1], _stdin[2]
+
+
+def _stdin_kind(head: bytes) -> str:
+    start = head.removeprefix(b"\xef\xbb\xbf").lstrip()
+    if start.startswith(b"<"):
+        return _xml_kind(head, "<stdin>")
+    first = start.split(b"\n", 1)[0].decode("utf-8", "replace")
+    if not start.startswith((b"{", b"[")) and "," in first:
+        header = {cell.strip().strip('"').lower() for cell in first.split(",")}
+        if {"id", "text"} <= header:
+            return "csv"
+    return "jsonl"
+
+
+class _Replay(io.RawIOBase):
+    """Bytes already read from a stream, then the rest of the stream."""
+
+    def __init__(self, head: bytes, rest: BinaryIO):
+        self._head = memoryview(head)
+        self._rest = rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self._head:
+            n = min(len(buffer), len(self._head))
+            buffer[:n] = self._head[:n]
+            self._head = self._head[n:]
+            return n
+        data = self._rest.read1(len(buffer)) if hasattr(self._rest, "read1") \
+            else self._rest.read(len(buffer))
+        buffer[:len(data)] = data
+        return len(data)
 
 
 def read_inputs(paths: Sequence[str], input_format: str | None = None,
@@ -65,7 +126,7 @@ def read_inputs(paths: Sequence[str], input_format: str | None = None,
     for path in paths or ["-"]:
         fmt = detect_format(path, input_format)
         if path == "-":
-            yield from _checked(_read(sys.stdin.buffer, "<stdin>", fmt, columns, on_bytes,
+            yield from _checked(_read(stdin()[1], "<stdin>", fmt, columns, on_bytes,
                                       staff, encoding))
             continue
         try:

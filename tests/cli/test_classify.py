@@ -326,3 +326,38 @@ def test_csv_in_utf16(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(main, ["classify", str(path), "--encoding", "utf-16"])
     assert result.exit_code == 0, result.stderr
     assert [r["id"] for r in _jsonl(result.stdout)] == ["1", "2"]
+
+
+@pytest.mark.parametrize("export", ["seed.wxr.xml", "seed.disqus.xml"])
+def test_standard_input_is_sniffed_for_xml_exports(runner: CliRunner, export: str) -> None:
+    exports = SEED.parent / "exports"
+    piped = runner.invoke(main, ["classify"], input=(exports / export).read_bytes())
+    named = runner.invoke(main, ["classify", str(exports / export)])
+    assert piped.exit_code == 0, piped.stderr
+    assert piped.stdout == named.stdout and len(piped.stdout.splitlines()) == 46
+
+
+def test_standard_input_is_sniffed_for_csv(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["classify", "-"],
+                           input='\ufeff"id","text"\n1,"Thank you so much, doctor!"\n')
+    assert result.exit_code == 0, result.stderr
+    assert [r["labels"] for r in _jsonl(result.stdout)] == [["thanks"]]
+    # A first line that is no CSV header of ours stays JSONL, and is reported as such.
+    other = runner.invoke(main, ["classify"], input="name,comment\nAnn,hi\n")
+    assert other.exit_code == 1 and "<stdin>:1: invalid JSON" in other.stderr
+
+
+def test_standard_input_that_is_other_xml_is_one_clear_line(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["classify"], input="<html><body>hi</body></html>\n")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == ("error: <stdin>: neither a WordPress (WXR) nor a "
+                                     "Disqus export; use --input-format")
+
+
+def test_standard_input_sniffing_keeps_every_byte(runner: CliRunner) -> None:
+    # Longer than the sniffed head, so the stream must go on past the bytes it replays.
+    lines = SEED.read_text(encoding="utf-8")
+    assert len(lines.encode()) > 8192
+    piped = runner.invoke(main, ["classify"], input=lines)
+    named = runner.invoke(main, ["classify", str(SEED)])
+    assert piped.exit_code == 0 and piped.stdout == named.stdout
