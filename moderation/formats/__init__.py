@@ -30,7 +30,7 @@ def detect_format(path: str, explicit: str | None) -> str:
     if explicit:
         return explicit
     if path == "-":
-        return stdin()[0]
+        return _stdin_kind(stdin()[0])
     suffix = Path(path).suffix.lower()
     if not suffix:
         return "jsonl"
@@ -62,20 +62,19 @@ def _xml_kind(head: bytes, source: str) -> str:
 
 
 _HEAD_BYTES = 8192
-_stdin: tuple[object, str, BinaryIO] | None = None
+_stdin: tuple[object, bytes, BinaryIO] | None = None
 
 
-def stdin() -> tuple[str, BinaryIO]:
-    """Standard input's format, sniffed from its first bytes, and a stream that reads
-    it from the start (those bytes included). Worked out once per standard input."""
+def stdin() -> tuple[bytes, BinaryIO]:
+    """Standard input's first bytes (to tell its format by), and a stream that reads
+    it from the start, those bytes included. Read once per standard input."""
     global _stdin
     raw = sys.stdin.buffer
     if _stdin is None or _stdin[0] is not raw:
         head = b""
         while len(head) < _HEAD_BYTES and (more := raw.read(_HEAD_BYTES - len(head))):
             head += more  # a pipe may give its first bytes a few at a time
-        stream = io.BufferedReader(_Replay(head, raw))
-        _stdin = (raw, _stdin_kind(head), stream)
+        _stdin = (raw, head, io.BufferedReader(_Replay(head, raw)))
     return _stdin[1], _stdin[2]
 
 
