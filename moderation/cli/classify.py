@@ -11,6 +11,7 @@ import click
 
 from moderation.classify import Summary, classify_records
 from moderation.cli.options import (
+    check_inputs,
     input_options,
     open_for_writing,
     open_records,
@@ -50,6 +51,7 @@ def classify(inputs: tuple[str, ...], fmt: str, output: str, input_format: str |
 
     Example: moderation classify fixtures/seed_comments.jsonl --format table
     """
+    check_inputs(inputs)
     pipeline = Pipeline.from_directory(rules_dir, region, disabled)
     with ExitStack() as stack:
         out: TextIO = sys.stdout if output == "-" else stack.enter_context(

@@ -11,6 +11,7 @@ import click
 
 from moderation.cli import Settings
 from moderation.cli.options import (
+    check_inputs,
     input_options,
     open_for_writing,
     open_records,
@@ -51,6 +52,7 @@ def ingest(settings: Settings, inputs: tuple[str, ...], input_format: str | None
     folder = Path(rejects).resolve().parent
     if not folder.is_dir():  # found out now, not at the first rejection, midway
         raise ModerationError(f"cannot write {rejects}: folder {folder} does not exist")
+    check_inputs(inputs)
     pipeline = Pipeline.from_directory(rules_dir, region, disabled)
     database = open_database(settings.db, create=True)
     rejected_count = 0

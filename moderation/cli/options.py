@@ -8,7 +8,7 @@ from typing import Any, TextIO, cast
 import click
 import phonenumbers
 
-from moderation.errors import ModerationError
+from moderation.errors import InputFormatError, ModerationError
 
 
 def _region(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -18,6 +18,18 @@ def _region(ctx: click.Context, param: click.Parameter, value: str | None) -> st
     if region not in phonenumbers.SUPPORTED_REGIONS:
         raise click.BadParameter(f"unknown phone region '{value}' (two letters, such as US)")
     return region
+
+
+def check_inputs(inputs: tuple[str, ...]) -> None:
+    """Every input file can be opened: a mistyped tenth file is found before the first
+    nine are processed, not after."""
+    for path in inputs:
+        if path == "-":
+            continue
+        try:
+            open(path, "rb").close()  # noqa: SIM115
+        except OSError as exc:
+            raise InputFormatError(f"{path}: cannot open: {exc.strerror}") from None
 
 
 def open_for_writing(path: str, mode: str = "w", newline: str | None = None) -> TextIO:

@@ -201,6 +201,18 @@ def test_missing_file_is_one_clear_line(runner: CliRunner, tmp_path: Path) -> No
                                     "No such file or directory"
 
 
+@pytest.mark.parametrize("command", ["classify", "ingest"])
+def test_a_missing_later_input_stops_before_the_first_is_read(runner: CliRunner,
+                                                               tmp_path: Path,
+                                                               command: str) -> None:
+    missing = tmp_path / "typo.jsonl"
+    result = runner.invoke(main, ["--db", str(tmp_path / "q.db"), command, str(SEED),
+                                  str(missing)])
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr.strip() == f"error: {missing}: cannot open: No such file or directory"
+    assert not (tmp_path / "q.db").exists()
+
+
 def test_unknown_extension_needs_input_format(runner: CliRunner, tmp_path: Path) -> None:
     path = tmp_path / "in.txt"
     path.write_text('{"id": 1, "text": "hi"}\n')
