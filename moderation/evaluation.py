@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from moderation.errors import InputError, InputFormatError
-from moderation.formats.records import comment_from_mapping
+from moderation.formats.records import Located, Record, Rejected
 from moderation.models import LABELS, Verdict
 from moderation.pipeline import Pipeline
 
@@ -78,12 +75,6 @@ class Report:
         return {"records": self.records, "scores": [s.as_dict() for s in self.scores]}
 
 
-def _entity_values(kind: str, value: Any) -> set[str]:
-    if kind == "phones":
-        return {f"{p['raw']}|{p['e164']}" if isinstance(p, dict) else str(p) for p in value}
-    return {str(v) for v in value}
-
-
 def _verdict_values(kind: str, verdict: Verdict) -> set[str]:
     ents = verdict.entities
     if kind == "urls":
@@ -93,56 +84,86 @@ def _verdict_values(kind: str, verdict: Verdict) -> set[str]:
     return {e.raw for e in ents.emails}
 
 
-def check_truth(labels: list[Any], known: Sequence[str], source: str, line: int) -> set[str]:
-    """The gold labels of a record, refusing names the rule set does not know.
+def gold_problem(meta: Mapping[str, Any], known: Sequence[str], labelled: bool = False,
+                 entities: bool = False) -> str | None:
+    """What is wrong with a record's truth (its `labels`, and with `entities` its
+    `urls`, `phones` and `emails`), worded with the field, or None.
 
-    A misspelt gold label ("condolences") would otherwise be ignored, and the
-    figures would look better than they are.
+    `labelled` requires a `labels` list; without it a record may have none. A misspelt
+    gold label ("condolences") or a phone number given as a bare string would
+    otherwise be counted as a miss, and the figures would be wrong without a word.
     """
+    labels = meta.get("labels")
+    if labels is None:
+        return "field 'labels': missing; a labelled record needs a list" if labelled else None
+    if not isinstance(labels, list):
+        return f"field 'labels': expected a list of labels, got {type(labels).__name__}"
     for label in labels:
         if not isinstance(label, str) or label not in known:
-            raise InputError(source, line, f"unknown label {label!r} (the rule set has: "
-                             f"{', '.join(known)})", field="labels")
-    return set(labels)
+            return f"field 'labels': unknown label {label!r} (the rule set has: " \
+                   f"{', '.join(known)})"
+    for kind in ENTITY_KINDS if entities else ():
+        value = meta.get(kind)
+        if value is None:
+            continue
+        if not isinstance(value, list):
+            return f"field '{kind}': expected a list, got {type(value).__name__}"
+        for item in value:
+            if kind != "phones":
+                if not isinstance(item, str):
+                    return f"field '{kind}': expected strings, got {item!r}"
+            elif not (isinstance(item, dict) and isinstance(item.get("raw"), str)
+                      and isinstance(item.get("e164"), str)):
+                return f"field 'phones': expected objects with 'raw' and 'e164' strings " \
+                       f"(as classify writes them), got {item!r}"
+    return None
 
 
-def load_labelled(paths: Sequence[str]) -> Iterable[tuple[str, int, dict[str, Any]]]:
-    """Yield (file, line, record) from labelled JSONL files."""
-    for path in paths:
-        try:
-            handle = Path(path).open(encoding="utf-8")  # noqa: SIM115  (closed just below)
-        except OSError as exc:
-            raise InputFormatError(f"{path}: cannot open: {exc.strerror}") from None
-        with handle:
-            for number, line in enumerate(handle, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    record = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise InputError(path, number, f"invalid JSON: {exc.msg}") from None
-                if not isinstance(record, dict) or not isinstance(record.get("labels"), list):
-                    raise InputError(path, number, "expected an object with a 'labels' list",
-                                     field="labels")
-                yield path, number, record
+def gold_checked(records: Iterable[Record], known: Sequence[str], labelled: bool = False,
+                 entities: bool = False) -> Iterator[Record]:
+    """The records, each with a bad truth turned into a rejection (see gold_problem)."""
+    for record in records:
+        if isinstance(record, Located):
+            problem = gold_problem(record.comment.meta, known, labelled, entities)
+            if problem:
+                yield Rejected(record.source, record.line, problem)
+                continue
+        yield record
 
 
-def evaluate(pipeline: Pipeline, paths: Sequence[str], exhaustive: bool = False) -> Report:
-    """Classify every labelled record and compare with its truth.
+def _gold_values(kind: str, meta: Mapping[str, Any]) -> set[str]:
+    """The true entities of a record that gold_checked let through."""
+    value = meta.get(kind) or []
+    if kind == "phones":
+        return {f"{p['raw']}|{p['e164']}" for p in value}
+    return set(value)
+
+
+def label_order(pipeline: Pipeline) -> list[str]:
+    """The rule set's labels: the taxonomy's first, then any of its own."""
+    precedence = pipeline.ruleset.labels.precedence
+    return [label for label in precedence if label in LABELS] + [
+        label for label in precedence if label not in LABELS]
+
+
+def evaluate(pipeline: Pipeline, records: Iterable[Record], exhaustive: bool = False) -> Report:
+    """Classify every labelled record and compare with its truth. The records are
+    expected to have passed gold_checked; rejected ones are left out.
 
     With `exhaustive`, every rule runs, so the misses list every rule that fired.
     """
-    labels = [label for label in pipeline.ruleset.labels.precedence if label in LABELS] + [
-        label for label in pipeline.ruleset.labels.precedence if label not in LABELS]
+    labels = label_order(pipeline)
     scores = {name: Score(name, "label") for name in labels}
     scores.update({kind: Score(kind, "entity") for kind in ENTITY_KINDS})
     misses: list[Miss] = []
     count = 0
-    for path, number, record in load_labelled(paths):
-        comment = comment_from_mapping(record, path, number)
+    for record in records:
+        if not isinstance(record, Located):
+            continue
+        comment, where = record.comment, f"{record.source}:{record.line}"
         verdict = pipeline.classify(comment, exhaustive)
         count += 1
-        truth = check_truth(record["labels"], labels, path, number)
+        truth = set(comment.meta["labels"])
         got = set(verdict.labels)
         for name in labels:
             score = scores[name]
@@ -150,10 +171,10 @@ def evaluate(pipeline: Pipeline, paths: Sequence[str], exhaustive: bool = False)
             score.count(expected, found)
             if expected != found:
                 fired = sorted({f.rule for f in verdict.findings if f.label == name})
-                misses.append(Miss(comment.id, f"{path}:{number}", name,
-                                   sorted(truth), sorted(got), comment.text, fired))
+                misses.append(Miss(comment.id, where, name, sorted(truth), sorted(got),
+                                   comment.text, fired))
         for kind in ENTITY_KINDS:
-            want = _entity_values(kind, record.get(kind, []))
+            want = _gold_values(kind, comment.meta)
             have = _verdict_values(kind, verdict)
             score = scores[kind]
             score.support += len(want)
@@ -161,6 +182,6 @@ def evaluate(pipeline: Pipeline, paths: Sequence[str], exhaustive: bool = False)
             score.fp += len(have - want)
             score.fn += len(want - have)
             if want != have:
-                misses.append(Miss(comment.id, f"{path}:{number}", kind, sorted(want),
-                                   sorted(have), comment.text))
+                misses.append(Miss(comment.id, where, kind, sorted(want), sorted(have),
+                                   comment.text))
     return Report(list(scores.values()), count, misses)

@@ -12,8 +12,8 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from moderation.cli.options import region_option, rules_option
-from moderation.evaluation import Report, evaluate
+from moderation.cli.options import check_inputs, region_option, rules_option
+from moderation.evaluation import Report, evaluate, gold_checked, label_order
 from moderation.formats.records import Record, Rejected
 from moderation.pipeline import Pipeline
 from moderation.ruleset.loader import load_ruleset
@@ -92,8 +92,14 @@ def eval_(files: tuple[str, ...], fmt: str, show_errors: bool, min_f1: float | N
 
     Example: moderation rules eval ../shared/data/dev/*.jsonl --format json
     """
-    report = evaluate(Pipeline.from_directory(rules_dir, region, disabled), files,
-                      exhaustive=show_errors)
+    from moderation.formats import read_inputs
+
+    check_inputs(files)
+    pipeline = Pipeline.from_directory(rules_dir, region, disabled)
+    rejections = _Rejections()
+    records = gold_checked(read_inputs(files, "jsonl"), label_order(pipeline), labelled=True,
+                           entities=True)
+    report = evaluate(pipeline, rejections.watch(records), exhaustive=show_errors)
     if fmt == "json":
         data = report.as_dict()
         if show_errors:
@@ -106,12 +112,12 @@ def eval_(files: tuple[str, ...], fmt: str, show_errors: bool, min_f1: float | N
                 click.echo(f"{m.source} {m.id} {m.name}: expected {m.expected} got {m.got}"
                            f" {' '.join(m.rules)}\n"
                            f"    {m.text[:300]!r}")
-    if min_f1 is not None:
-        low = [s for s in report.scores if s.support and s.f1 < min_f1]
-        for s in low:
-            click.echo(f"below --min-f1 {min_f1}: {s.name} F1 {s.f1:.3f}", err=True)
-        if low:
-            sys.exit(1)
+    low = [s for s in report.scores if min_f1 is not None and s.support and s.f1 < min_f1]
+    for s in low:
+        click.echo(f"below --min-f1 {min_f1}: {s.name} F1 {s.f1:.3f}", err=True)
+    rejections.finish()
+    if low:
+        sys.exit(1)
 
 
 @rules.command("test")
@@ -190,9 +196,11 @@ def stats(corpus: tuple[str, ...], fmt: str, rules_dir: str | None,
     from moderation.editor.stats import rule_stats
     from moderation.formats import read_inputs
 
+    check_inputs(corpus)
+    pipeline = Pipeline.from_directory(rules_dir, region, disabled)
     rejections = _Rejections()
-    report = rule_stats(Pipeline.from_directory(rules_dir, region, disabled),
-                        rejections.watch(read_inputs(corpus)))
+    records = gold_checked(read_inputs(corpus), pipeline.ruleset.labels.precedence)
+    report = rule_stats(pipeline, rejections.watch(records))
     if fmt == "json":
         click.echo(json.dumps(report.as_dict(), indent=2))
     else:
@@ -251,13 +259,16 @@ def diff(corpus: tuple[str, ...], old_spec: str, new_spec: str | None, fmt: str,
     from moderation.formats import read_inputs
     from moderation.ruleset.loader import default_rules_dir
 
+    check_inputs(corpus)
     current = Path(rules_dir) if rules_dir else default_rules_dir()
     old_dir, old_name = resolve_rules(old_spec, current)
     new_dir, new_name = resolve_rules(new_spec, current) if new_spec else (current, str(current))
     rejections = _Rejections()
-    report = diff_rulesets(Pipeline.from_directory(str(old_dir)),
-                           Pipeline.from_directory(str(new_dir)),
-                           rejections.watch(read_inputs(corpus)), old_name, new_name)
+    old, new = Pipeline.from_directory(str(old_dir)), Pipeline.from_directory(str(new_dir))
+    known = list(dict.fromkeys([*old.ruleset.labels.precedence,
+                                *new.ruleset.labels.precedence]))
+    records = gold_checked(read_inputs(corpus), known)
+    report = diff_rulesets(old, new, rejections.watch(records), old_name, new_name)
     if fmt == "json":
         click.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
     else:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from moderation.errors import ModerationError
-from moderation.evaluation import Score, check_truth
+from moderation.evaluation import Score
 from moderation.formats.records import Located, Record
 from moderation.pipeline import Pipeline
 
@@ -116,7 +116,6 @@ def diff_rulesets(old: Pipeline, new: Pipeline, records: Iterable[Record],
                 shown.append({"id": comment.id, "text": snippet[:120]})
         truth = comment.meta.get("labels")
         if isinstance(truth, list):
-            check_truth(truth, labels, record.source, record.line)
             for label in labels:
                 pair = report.scores.setdefault(label, (Score(label, "label"),
                                                         Score(label, "label")))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from moderation.cli import main
@@ -53,10 +54,67 @@ def test_rules_eval_counts_errors(tmp_path: Path) -> None:
     assert "below --min-f1 0.9: thanks F1 0.667" in result.stderr
 
 
-def test_rules_eval_bad_file(tmp_path: Path) -> None:
+def _gold(tmp_path: Path, *lines: str) -> Path:
     path = tmp_path / "gold.jsonl"
-    path.write_text('{"id": 1, "text": "x"}\n')
+    path.write_text("".join(line + "\n" for line in lines))
+    return path
+
+
+GOOD = json.dumps({"id": "ok", "text": "Thank you so much!", "labels": ["thanks"]})
+
+
+def test_rules_eval_bad_file(tmp_path: Path) -> None:
+    path = _gold(tmp_path, '{"id": 1, "text": "x"}')
     result = CliRunner().invoke(main, ["rules", "eval", str(path)])
     assert result.exit_code == 1
-    assert result.stderr.strip() == f"error: {path}:1: field 'labels': expected an object " \
-                                    "with a 'labels' list"
+    assert result.stderr.splitlines() == [
+        f"rejected: {path}:1: field 'labels': missing; a labelled record needs a list",
+        "1 record(s) rejected; the figures above leave them out"]
+
+
+@pytest.mark.parametrize(("record", "reason"), [
+    ('{"id": "b", "text": "x", "labels": "thanks"}',
+     "field 'labels': expected a list of labels, got str"),
+    ('{"id": "b", "text": "x", "labels": [], "phones": "555-0100"}',
+     "field 'phones': expected a list, got str"),
+    ('{"id": "b", "text": "x", "labels": [], "urls": [3]}', "field 'urls': expected strings, got 3"),
+    ('{"id": "b", "text": "x", "labels": [], "phones": ["555-0100"]}',
+     "field 'phones': expected objects with 'raw' and 'e164' strings (as classify writes "
+     "them), got '555-0100'"),
+    ('{"id": "b", "text": "x", "labels": [], "phones": [{"raw": "555-0100"}]}',
+     "field 'phones': expected objects with 'raw' and 'e164' strings (as classify writes "
+     "them), got {'raw': '555-0100'}"),
+    ('{"id": "b", "text": " ", "labels": []}', "field 'text': empty"),
+    ('{"id": "ok", "text": "again", "labels": []}', "field 'id': duplicate id 'ok' in this file"),
+    ("{not json", "invalid JSON"),
+])
+def test_rules_eval_reports_each_bad_record_and_measures_the_rest(
+        tmp_path: Path, record: str, reason: str) -> None:
+    path = _gold(tmp_path, GOOD, record, GOOD.replace('"ok"', '"ok2"'))
+    result = CliRunner().invoke(main, ["rules", "eval", str(path), "--format", "json"])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    first, last = result.stderr.splitlines()
+    assert first.startswith(f"rejected: {path}:2: {reason}")
+    assert last == "1 record(s) rejected; the figures above leave them out"
+    data = json.loads(result.stdout)
+    thanks = next(s for s in data["scores"] if s["name"] == "thanks")
+    assert data["records"] == 2 and thanks["tp"] == 2
+
+
+def test_rules_eval_every_bad_record_is_reported_in_one_run(tmp_path: Path) -> None:
+    path = _gold(tmp_path, "{", GOOD, '{"id": 2, "text": "x", "labels": ["thank"]}', "[1]")
+    result = CliRunner().invoke(main, ["rules", "eval", str(path)])
+    assert result.exit_code == 1
+    assert [line.split(": ")[1] for line in result.stderr.splitlines()[:-1]] == [
+        f"{path}:1", f"{path}:3", f"{path}:4"]
+    assert "3 record(s) rejected" in result.stderr
+
+
+def test_rules_eval_missing_file_is_found_before_any_work(tmp_path: Path) -> None:
+    path = _gold(tmp_path, GOOD)
+    result = CliRunner().invoke(main, ["rules", "eval", str(path), str(tmp_path / "nope.jsonl")])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == f"error: {tmp_path / 'nope.jsonl'}: cannot open: " \
+                                    "No such file or directory"
+    assert result.stdout == ""
