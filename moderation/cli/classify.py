@@ -51,7 +51,7 @@ def classify(inputs: tuple[str, ...], fmt: str, output: str, input_format: str |
 
     Example: moderation classify fixtures/seed_comments.jsonl --format table
     """
-    check_inputs(inputs)
+    check_inputs(inputs, {"--output": output, "--rejects": rejects})
     pipeline = Pipeline.from_directory(rules_dir, region, disabled)
     with ExitStack() as stack:
         out: TextIO = sys.stdout if output == "-" else stack.enter_context(

@@ -52,7 +52,7 @@ def ingest(settings: Settings, inputs: tuple[str, ...], input_format: str | None
     folder = Path(rejects).resolve().parent
     if not folder.is_dir():  # found out now, not at the first rejection, midway
         raise ModerationError(f"cannot write {rejects}: folder {folder} does not exist")
-    check_inputs(inputs)
+    check_inputs(inputs, {"--rejects": rejects})
     pipeline = Pipeline.from_directory(rules_dir, region, disabled)
     database = open_database(settings.db, create=True)
     rejected_count = 0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Callable
 from typing import Any, TextIO, cast
 
@@ -20,9 +22,11 @@ def _region(ctx: click.Context, param: click.Parameter, value: str | None) -> st
     return region
 
 
-def check_inputs(inputs: tuple[str, ...]) -> None:
+def check_inputs(inputs: tuple[str, ...],
+                 outputs: dict[str, str | None] | None = None) -> None:
     """Every input file can be opened: a mistyped tenth file is found before the first
-    nine are processed, not after."""
+    nine are processed, not after. And no output file, named by its option, is one of
+    the inputs (opening it would empty the input before it is read) or another output."""
     for path in inputs:
         if path == "-":
             continue
@@ -30,6 +34,32 @@ def check_inputs(inputs: tuple[str, ...]) -> None:
             open(path, "rb").close()  # noqa: SIM115
         except OSError as exc:
             raise InputFormatError(f"{path}: cannot open: {exc.strerror}") from None
+    claimed: dict[tuple[Any, ...], str] = {}
+    for path in inputs:
+        key = _file_identity(path)
+        if key:
+            claimed.setdefault(key, f"the input {path}")
+    for option, output in (outputs or {}).items():
+        key = _file_identity(output)
+        if key is None:
+            continue
+        if key in claimed:
+            raise ModerationError(f"{option} {output} is also {claimed[key]}; give it a file "
+                                  "of its own")
+        claimed[key] = f"the {option} file"
+
+
+def _file_identity(path: str | None) -> tuple[Any, ...] | None:
+    """What tells two names of one regular file apart from other files (links and
+    relative names included); None for standard streams and devices such as /dev/null,
+    which two options may share."""
+    if path is None or path == "-":
+        return None
+    try:
+        info = os.stat(path)
+    except OSError:
+        return ("path", os.path.realpath(path))  # not there yet: compared by its name
+    return ("file", info.st_dev, info.st_ino) if stat.S_ISREG(info.st_mode) else None
 
 
 def open_for_writing(path: str, mode: str = "w", newline: str | None = None) -> TextIO:

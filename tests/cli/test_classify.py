@@ -213,6 +213,36 @@ def test_a_missing_later_input_stops_before_the_first_is_read(runner: CliRunner,
     assert not (tmp_path / "q.db").exists()
 
 
+@pytest.mark.parametrize(("command", "options", "message"), [
+    ("classify", ["-o", "{input}"], "--output {given} is also the input {input}"),
+    ("classify", ["--rejects", "{link}"], "--rejects {given} is also the input {input}"),
+    ("ingest", ["--rejects", "{input}"], "--rejects {given} is also the input {input}"),
+    ("classify", ["-o", "{out}", "--rejects", "{out}"],
+     "--rejects {given} is also the --output file"),
+])
+def test_an_output_that_is_an_input_or_another_output_is_refused(
+        runner: CliRunner, tmp_path: Path, command: str, options: list[str],
+        message: str) -> None:
+    data = tmp_path / "comments.jsonl"
+    data.write_bytes(SEED.read_bytes())
+    (tmp_path / "link.jsonl").symlink_to(data)
+    names = {"input": str(data), "link": str(tmp_path / "link.jsonl"),
+             "out": str(tmp_path / "out.jsonl")}
+    args = [option.format(**names) for option in options]
+    result = runner.invoke(main, ["--db", str(tmp_path / "q.db"), command, str(data), *args])
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr.strip() == "error: " + message.format(given=args[-1], **names) + \
+        "; give it a file of its own"
+    assert data.read_bytes() == SEED.read_bytes()  # the input is untouched
+    assert not (tmp_path / "q.db").exists() and not (tmp_path / "out.jsonl").exists()
+
+
+def test_devices_may_take_both_outputs(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["classify", str(SEED), "-o", "/dev/null",
+                                  "--rejects", "/dev/null"])
+    assert result.exit_code == 0, result.output
+
+
 def test_unknown_extension_needs_input_format(runner: CliRunner, tmp_path: Path) -> None:
     path = tmp_path / "in.txt"
     path.write_text('{"id": 1, "text": "hi"}\n')
