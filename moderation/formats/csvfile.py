@@ -10,7 +10,13 @@ from collections.abc import Iterator, Mapping
 from typing import BinaryIO
 
 from moderation.errors import InputError, InputFormatError
-from moderation.formats.records import Located, Record, Rejected, comment_from_mapping
+from moderation.formats.records import (
+    KNOWN_FIELDS,
+    Located,
+    Record,
+    Rejected,
+    comment_from_mapping,
+)
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 # What surrogateescape makes of a byte the encoding cannot read.
@@ -39,7 +45,20 @@ def read_csv(stream: BinaryIO, source: str, columns: Mapping[str, str] | None = 
     if any(_ESCAPED.search(h) for h in header if h):
         raise InputFormatError(f"{source}:1: invalid {encoding} in the header; pass "
                                "--encoding if the file is in another encoding")
+    named = [h for h in header if h]
+    twice = sorted({h for h in named if named.count(h) > 1})
+    if twice:
+        where = "; ".join(f"'{h}' in columns "
+                          f"{', '.join(str(i) for i, c in enumerate(header, 1) if c == h)}"
+                          for h in twice)
+        raise InputFormatError(f"{source}:1: the header names a column twice ({where}); "
+                               "only one could be read, so rename the other")
     mapping = dict(columns or {})
+    for field in KNOWN_FIELDS:  # "ID", "Text " and the like, when unambiguous
+        if field not in mapping and field not in header:
+            alike = [h for h in named if h.strip().lower() == field]
+            if len(alike) == 1:
+                mapping[field] = alike[0]
     for field, column in mapping.items():
         if column not in header:
             raise InputFormatError(f"{source}:1: column '{column}' (for {field}) not in the "

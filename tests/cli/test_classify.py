@@ -133,6 +133,36 @@ def test_csv_without_text_column_is_one_clear_line(runner: CliRunner, tmp_path: 
         "text=NAME); it has: id, body"]
 
 
+def test_csv_header_in_other_case_is_read(runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "in.csv"
+    path.write_text("ID,Text ,Author\n1,\"I lost my husband to AML, so sad.\",Ann\n")
+    result = runner.invoke(main, ["classify", str(path)])
+    assert result.exit_code == 0, result.stderr
+    (record,) = _jsonl(result.stdout)
+    assert record["id"] == "1" and record["labels"] == ["condolence"]
+    assert record["reply"].startswith("Ann, we are so sorry")
+
+
+def test_csv_header_exact_name_wins_over_another_case(runner: CliRunner,
+                                                       tmp_path: Path) -> None:
+    path = tmp_path / "in.csv"
+    path.write_text("ID,id,text\nupper,lower,hello\n")
+    result = runner.invoke(main, ["classify", str(path)])
+    assert result.exit_code == 0, result.stderr
+    assert [r["id"] for r in _jsonl(result.stdout)] == ["lower"]
+
+
+def test_csv_header_naming_a_column_twice_is_refused(runner: CliRunner,
+                                                     tmp_path: Path) -> None:
+    path = tmp_path / "in.csv"
+    path.write_text("id,text,author,text\n1,hello,Ann,world\n")
+    result = runner.invoke(main, ["classify", str(path)])
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr.strip() == (
+        f"error: {path}:1: the header names a column twice ('text' in columns 2, 4); only "
+        "one could be read, so rename the other")
+
+
 def test_csv_quote_left_open_does_not_swallow_the_rows_after_it(runner: CliRunner,
                                                                  tmp_path: Path) -> None:
     # Read leniently, row 1's open quote would take rows 2 and 3 in as its text.
