@@ -106,7 +106,13 @@ class Comment(_Frozen):
 
 
 class Finding(_Frozen):
-    """A rule that fired: the label it gives, its code, the span and a score."""
+    """A rule that fired: the label it gives, its code, the span and a score.
+
+    `start`/`end` is the rule's main span; `parts` are every piece of text its
+    conditions matched (a word of a list, a pattern's match, a question), as
+    (start, end) in text order, overlapping pieces joined, so that a reader sees all
+    of why it fired.
+    """
 
     label: str
     rule: str
@@ -115,6 +121,7 @@ class Finding(_Frozen):
     text: str
     score: float = 1.0
     veto: bool = False
+    parts: tuple[tuple[int, int], ...] = ()
 
 
 class UrlEntity(_Frozen):
@@ -206,6 +213,7 @@ class Verdict(_Frozen):
                     "end": f.end,
                     "text": f.text,
                     "score": f.score,
+                    "parts": [list(part) for part in f.parts or ((f.start, f.end),)],
                 }
                 for f in self.findings
                 if f.label in self.labels

@@ -92,6 +92,45 @@ def test_every_label_carries_its_rule_and_span(pipeline) -> None:
                 assert 0 <= f.start <= f.end <= len(text)
                 assert text[f.start:f.end] == f.text
                 assert f.rule in pipeline.ruleset.sources
+                # The parts are in text order, apart, and within the text.
+                assert f.parts and all(0 <= a < b <= len(text) for a, b in f.parts)
+                assert all(b1 < a2 for (_, b1), (a2, _) in zip(f.parts, f.parts[1:]))
+
+
+def test_a_finding_shows_every_condition_it_rests_on(pipeline) -> None:
+    text = ("I would like to know if similar trials are planned for Advanced Breast Cancer. "
+            "I have stage IV breast cancer with spread to bones and liver.")
+    verdict = pipeline.classify(Comment(id="x", text=text))
+    (finding,) = [f for f in verdict.findings if f.rule == "PMQ001"]
+    pieces = [text[a:b] for a, b in finding.parts]
+    # The request, the treatment word and the sentence of the commenter's own illness,
+    # not only the first word the rule met.
+    assert "would like to know" in pieces and "trials" in pieces
+    assert "I have stage IV breast cancer with spread to bones and liver" in pieces
+    assert (finding.start, finding.end) in finding.parts or any(
+        a <= finding.start and finding.end <= b for a, b in finding.parts)
+    evidence = next(e for e in verdict.to_record()["evidence"] if e["rule"] == "PMQ001")
+    assert evidence["parts"] == [list(part) for part in finding.parts]
+
+
+def test_a_finding_without_parts_is_written_with_its_main_span() -> None:
+    from moderation.models import Finding, Verdict
+
+    finding = Finding(label="thanks", rule="THX001", start=0, end=5, text="Thank")
+    record = Verdict(comment_id="x", labels=("thanks",), findings=(finding,)).to_record()
+    assert record["evidence"][0]["parts"] == [[0, 5]]
+
+
+@pytest.mark.parametrize(("spans", "expected"), [
+    ([], ()),
+    ([(5, 9), (0, 3)], ((0, 3), (5, 9))),
+    ([(0, 4), (2, 6), (6, 8), (10, 12)], ((0, 8), (10, 12))),
+    ([(3, 9), (4, 5)], ((3, 9),)),
+])
+def test_joined_spans(spans, expected) -> None:
+    from moderation.ruleset.compiled import joined
+
+    assert joined(spans) == expected
 
 
 def test_outside_links_and_commenter_numbers_are_flagged(pipeline) -> None:

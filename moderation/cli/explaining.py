@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 
 import click
 from rich.console import Console
@@ -50,12 +51,13 @@ def render_explanation(result: Explanation, pipeline: Pipeline) -> None:
     for f in result.fired:
         console.print(Text(f"\n{f.rule}", style="bold") + Text(
             f" {'vetoes' if f.veto else 'gives'} {f.label}: {descriptions.get(f.rule, '')}"))
-        console.print(_highlight(result.comment.text, f.start, f.end, plain))
+        spans = f.parts or ((f.start, f.end),)
+        console.print(_highlight(result.comment.text, spans, plain))
     if result.near_misses:
         console.print(Text("\nalmost fired (one condition short):", style="bold"))
         for n in result.near_misses:
             console.print(f"  {n.code} ({n.label}): {n.missing}")
-            console.print(Text("    in: ") + _highlight(result.comment.text, n.start, n.end,
+            console.print(Text("    in: ") + _highlight(result.comment.text, [(n.start, n.end)],
                                                          plain, context=60))
     features = result.features
     console.print(Text("\nsentences:", style="bold"))
@@ -72,13 +74,26 @@ def render_explanation(result: Explanation, pipeline: Pipeline) -> None:
         console.print(f"flags: {flags}")
 
 
-def _highlight(text: str, start: int, end: int, plain: bool, context: int = 0) -> Text:
-    lo = max(0, start - context) if context else 0
-    hi = min(len(text), end + context) if context else len(text)
-    before, span, after = text[lo:start], text[start:end], text[end:hi]
-    if plain:
-        return Text(f"{before}[[{span}]]{after}")
-    out = Text(before)
-    out.append(span, style="bold black on yellow")
-    out.append(after)
+def _highlight(text: str, spans: Sequence[tuple[int, int]], plain: bool,
+               context: int = 0) -> Text:
+    """The text with the spans marked ([[...]] when plain); with `context`, only that
+    many characters around them."""
+    spans = sorted(spans)
+    lo = max(0, spans[0][0] - context) if context else 0
+    hi = min(len(text), max(e for _, e in spans) + context) if context else len(text)
+    out = Text()
+    at = lo
+    for start, end in spans:
+        if start < at:  # overlapping spans are already marked
+            start = at
+        if end <= start:
+            continue
+        out.append(text[at:start])
+        piece = text[start:end]
+        if plain:
+            out.append(f"[[{piece}]]")
+        else:
+            out.append(piece, style="bold black on yellow")
+        at = end
+    out.append(text[at:hi])
     return out

@@ -54,12 +54,30 @@ def highlighted(item: QueueItem) -> Text:
     """The comment's text with the evidence spans and flagged entities highlighted."""
     text = Text(item.text)
     for ev in item.verdict.get("evidence", []):
-        if 0 <= ev["start"] < ev["end"] <= len(item.text):
-            text.stylize("bold yellow", ev["start"], ev["end"])
+        for start, end in evidence_parts(ev):
+            if 0 <= start < end <= len(item.text):
+                text.stylize("bold yellow", start, end)
     for flag in item.verdict.get("flags", []):
         if 0 <= flag["start"] < flag["end"] <= len(item.text):
             text.stylize("underline magenta", flag["start"], flag["end"])
     return text
+
+
+def evidence_parts(evidence: dict[str, Any]) -> list[tuple[int, int]]:
+    """Every piece of text a finding rests on (items queued before findings had parts
+    have only their main span)."""
+    parts = evidence.get("parts")
+    if isinstance(parts, list) and parts:
+        return [(int(a), int(b)) for a, b in parts]
+    return [(evidence["start"], evidence["end"])]
+
+
+def _why(item: QueueItem, evidence: dict[str, Any], width: int = 100) -> str:
+    """The pieces of a finding's evidence, quoted, in at most about `width` characters."""
+    pieces = [" ".join(item.text[a:b].split()) for a, b in evidence_parts(evidence)
+              if 0 <= a < b <= len(item.text)] or [evidence["text"]]
+    quoted = " · ".join(f"“{p}”" for p in pieces)
+    return quoted if len(quoted) <= width else quoted[:width - 1] + "…"
 
 
 def _filters(status: str | None, label: str | None, flag: str | None, post: str | None,
@@ -206,7 +224,7 @@ def render_item(console: Console, item: QueueItem) -> None:
         console.print(Text(who, style="dim"))
     console.print(highlighted(item))
     for ev in item.verdict.get("evidence", []):
-        console.print(Text(f"  {ev['label']}: {ev['rule']} “{ev['text'][:80]}”", style="dim"))
+        console.print(Text(f"  {ev['label']}: {ev['rule']} {_why(item, ev)}", style="dim"))
     reply = item.final_reply if item.status == "approved" else item.suggested_reply
     title = "reply" if item.status == "approved" else f"suggested reply ({item.reply_template})"
     console.print(Text(f"{title}:", style="bold"))

@@ -38,7 +38,9 @@ class Explanation:
             "id": self.comment.id, "text": self.comment.text, "labels": record["labels"],
             "reply_template": record["reply_template"], "urgent": record["urgent"],
             "fired": [{"rule": f.rule, "label": f.label, "veto": f.veto, "start": f.start,
-                       "end": f.end, "text": f.text} for f in self.fired],
+                       "end": f.end, "text": f.text,
+                       "parts": [list(part) for part in f.parts or ((f.start, f.end),)]}
+                      for f in self.fired],
             "near_misses": [vars(n) for n in self.near_misses],
             "features": self.features, "flags": record["flags"], "urls": record["urls"],
             "phones": record["phones"], "emails": record["emails"],

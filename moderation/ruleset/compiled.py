@@ -167,6 +167,18 @@ def not_cond(child: Cond) -> Cond:
     return Cond("not", f"not ({child.describe})", child.cost, evaluate)
 
 
+def joined(spans: list[Span]) -> tuple[Span, ...]:
+    """The spans in text order, with overlapping or touching ones made one."""
+    out: list[Span] = []
+    for start, end in sorted(spans):
+        if out and start <= out[-1][1]:
+            if end > out[-1][1]:
+                out[-1] = (out[-1][0], end)
+        else:
+            out.append((start, end))
+    return tuple(out)
+
+
 def _first_gate(children: list[Cond]) -> tuple[str, ...]:
     for c in children:
         if c.kind in ("terms", "any", "all", "sentence") and c.term_lists:
@@ -236,7 +248,8 @@ class CompiledRule:
             evidence = self.match_unit(doc, 0, len(doc.text))
             if evidence is None:
                 return None
-            s, e = self._primary_span(doc, evidence)
+            real = [sp for sp in evidence if sp[1] > sp[0]] or [(0, len(doc.text))]
+            s, e = real[0]  # the first piece of the cheapest condition
         else:
             for s_start, s_end in self._candidate_sentences(doc):
                 evidence = self.match_unit(doc, s_start, s_end)
@@ -253,18 +266,14 @@ class CompiledRule:
                 return None
         # Built from values this code computed, so pydantic's validation is skipped.
         return Finding.trusted(label=self.label, rule=self.code, start=s, end=e,
-                              text=doc.text[s:e], score=self.score, veto=self.veto)
+                              text=doc.text[s:e], score=self.score, veto=self.veto,
+                              parts=joined(real))
 
     def _candidate_sentences(self, doc: Doc) -> list[Span]:
         """Sentences where every gate of the rule has a hit: in sentence scope all the
         word-list conditions must hold in the same sentence."""
         return doc.sentences_with_all(self.gates)
 
-    def _primary_span(self, doc: Doc, evidence: list[Span]) -> Span:
-        real = [sp for sp in evidence if sp[1] > sp[0]]
-        if not real:
-            return (0, len(doc.text))
-        return real[0]
 
 
 @dataclass

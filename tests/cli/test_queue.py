@@ -117,6 +117,32 @@ def test_show_json_and_table(seeded) -> None:
     assert table.exit_code == 0 and "suggested reply" in table.stdout
 
 
+def test_show_quotes_every_part_of_the_evidence(seeded, tmp_path: Path) -> None:
+    items = _items(seeded("queue", "list", "--label", "personal_medical_question",
+                          "--format", "json", "--limit", "100"))
+    item = next(i for i in items if i["text"].startswith("I would like to know if similar"))
+    shown = seeded("queue", "show", str(item["id"])).stdout
+    assert "PMQ001 “would like to know” · “trials”" in shown
+
+
+def test_show_reads_evidence_queued_before_findings_had_parts(seeded, tmp_path: Path) -> None:
+    import sqlite3
+
+    item = _items(seeded("queue", "list", "--label", "thanks", "--format", "json"))[0]
+    with sqlite3.connect(tmp_path / "q.db") as db:
+        (verdict,) = db.execute("SELECT verdict FROM queue_item WHERE id = ?",
+                                (item["id"],)).fetchone()
+        old = json.loads(verdict)
+        for ev in old["evidence"]:
+            del ev["parts"]
+        db.execute("UPDATE queue_item SET verdict = ? WHERE id = ?",
+                   (json.dumps(old), item["id"]))
+    shown = seeded("queue", "show", str(item["id"]))
+    first = old["evidence"][0]
+    assert shown.exit_code == 0, shown.output
+    assert f"{first['rule']} “{first['text']}”" in shown.stdout
+
+
 def test_edited_reply_and_other_template(seeded) -> None:
     items = _items(seeded("queue", "list", "--label", "thanks", "--format", "json"))
     edited = seeded("queue", "approve", str(items[0]["id"]), "--reply", "Many thanks!")

@@ -67,6 +67,15 @@ def test_explain_plain_output_marks_spans() -> None:
     assert "labels: thanks" in result.stdout and "[[Great job]]" in result.stdout
 
 
+def test_explain_marks_every_part_of_a_finding() -> None:
+    text = "I have stage IV breast cancer. I would like to know if trials could help me."
+    plain = _run("rules", "explain", text).stdout
+    assert "[[would like to know]]" in plain and "[[trials]]" in plain
+    data = json.loads(_run("rules", "explain", text, "--format", "json").stdout)
+    pmq = next(f for f in data["fired"] if f["rule"] == "PMQ001")
+    assert "would like to know" in [text[a:b] for a, b in pmq["parts"]]
+
+
 def test_explain_from_stdin_and_from_a_file() -> None:
     stdin = _run("rules", "explain", "--format", "json", input="I want to die.\n")
     assert json.loads(stdin.stdout)["labels"] == ["crisis"]
