@@ -17,6 +17,7 @@ from moderation.cli.options import (
     open_records,
     region_option,
     rules_option,
+    workers_option,
 )
 from moderation.cli.output import WRITERS, JsonlWriter
 from moderation.cli.progress import byte_progress
@@ -35,8 +36,7 @@ from moderation.pipeline import Pipeline
 @input_options
 @click.option("--rejects", type=click.Path(dir_okay=False), default=None,
               help="Also write rejected records as JSONL to this file.")
-@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
-              help="Classify on this many cores (output stays in input order).")
+@workers_option("Classify on this many cores (output stays in input order).")
 @click.option("--all-rules", is_flag=True,
               help="Evaluate every rule and report every finding, not only the first "
                    "rule that gave each label (slower).")

@@ -17,6 +17,7 @@ from moderation.cli.options import (
     open_records,
     region_option,
     rules_option,
+    workers_option,
 )
 from moderation.cli.progress import byte_progress
 from moderation.errors import ModerationError
@@ -36,8 +37,7 @@ from moderation.store.queue import ingest as ingest_records
               show_default=True, help="Where rejected records are appended, with reasons.")
 @click.option("--batch-size", type=click.IntRange(1, 100_000), default=1000, show_default=True,
               help="Records committed together.")
-@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
-              help="Classify on this many cores.")
+@workers_option("Classify on this many cores.")
 @rules_option
 @region_option
 @click.pass_obj

@@ -72,6 +72,24 @@ def open_for_writing(path: str, mode: str = "w", newline: str | None = None) -> 
         raise ModerationError(f"cannot write {path}: {exc.strerror}") from None
 
 
+def available_cores() -> int:
+    """The cores this process may run on (its CPU affinity where the system tells it)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _workers(ctx: click.Context, param: click.Parameter, value: int) -> int:
+    return min(64, available_cores()) if value == 0 else value
+
+
+def workers_option(help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """--workers N; 0 means one per core this process may use."""
+    return click.option("--workers", type=click.IntRange(0, 64), default=1, show_default=True,
+                        callback=_workers, help=f"{help_text} 0: one per available core.")
+
+
 def rules_option(func: Callable[..., Any]) -> Callable[..., Any]:
     """--rules DIR and --disable CODE."""
     func = click.option("--disable", "disabled", multiple=True, metavar="CODE",

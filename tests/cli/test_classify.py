@@ -433,3 +433,23 @@ def test_standard_input_sniffing_keeps_every_byte(runner: CliRunner) -> None:
     piped = runner.invoke(main, ["classify"], input=lines)
     named = runner.invoke(main, ["classify", str(SEED)])
     assert piped.exit_code == 0 and piped.stdout == named.stdout
+
+
+def test_workers_zero_means_one_per_available_core(runner: CliRunner) -> None:
+    import os
+
+    from moderation.cli.options import available_cores
+
+    one = runner.invoke(main, ["classify", str(SEED), "--workers", "1"])
+    every = runner.invoke(main, ["classify", str(SEED), "--workers", "0"])
+    assert every.exit_code == 0, every.output
+    assert every.stdout == one.stdout
+    if hasattr(os, "sched_setaffinity"):  # the cores this process may use, not the machine's
+        allowed = os.sched_getaffinity(0)
+        try:
+            os.sched_setaffinity(0, {min(allowed)})
+            assert available_cores() == 1
+        finally:
+            os.sched_setaffinity(0, allowed)
+    bad = runner.invoke(main, ["classify", str(SEED), "--workers", "-1"])
+    assert bad.exit_code == 2 and "--workers" in bad.stderr
