@@ -34,6 +34,23 @@ class _Frozen(BaseModel):
         given = set(values)
         if len(values) != len(fields) or not values.keys() <= fields.keys():
             values = _completed(cls, values)
+        return cls._built(values, given)
+
+    @classmethod
+    def trusted_fields(cls, values: dict[str, Any]) -> Self:
+        """Like trusted(), for a dict of field values the caller has already limited
+        to the model's own fields with every required one (a reader that checked its
+        record): only the defaults are filled in."""
+        template, factories, _ = _plan(cls)
+        full = template.copy()
+        full.update(values)
+        for name, factory in factories:
+            if name not in values:
+                full[name] = factory()
+        return cls._built(full, set(values))
+
+    @classmethod
+    def _built(cls, values: dict[str, Any], given: set[str]) -> Self:
         model = cls.__new__(cls)
         _setattr(model, "__dict__", values)
         _setattr(model, "__pydantic_fields_set__", given)
@@ -48,8 +65,8 @@ _PLANS: dict[type[BaseModel], tuple[dict[str, Any], tuple[tuple[str, Any], ...],
                                     frozenset[str]]] = {}
 
 
-def _completed(cls: type[BaseModel], values: dict[str, Any]) -> dict[str, Any]:
-    """values with the defaults of the fields not given, in the model's field order."""
+def _plan(cls: type[BaseModel]) -> tuple[dict[str, Any], tuple[tuple[str, Any], ...],
+                                        frozenset[str]]:
     plan = _PLANS.get(cls)
     if plan is None:
         fields = cls.__pydantic_fields__
@@ -58,7 +75,12 @@ def _completed(cls: type[BaseModel], values: dict[str, Any]) -> dict[str, Any]:
              for name, f in fields.items()},
             tuple((name, f.default_factory) for name, f in fields.items() if f.default_factory),
             frozenset(name for name, f in fields.items() if f.is_required()))
-    template, factories, required = plan
+    return plan
+
+
+def _completed(cls: type[BaseModel], values: dict[str, Any]) -> dict[str, Any]:
+    """values with the defaults of the fields not given, in the model's field order."""
+    template, factories, required = _plan(cls)
     unknown = values.keys() - template.keys()
     if unknown:
         raise TypeError(f"{cls.__name__} has no field {', '.join(sorted(unknown))}")

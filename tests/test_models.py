@@ -43,3 +43,29 @@ def test_record_flags_carry_every_field_of_a_flag() -> None:
     flag = Flag(kind="email", value="a@b.org", start=3, end=10)
     verdict = Verdict(comment_id="1", labels=(), findings=(), flags=(flag,))
     assert verdict.to_record()["flags"] == [flag.model_dump()]
+
+
+@pytest.mark.parametrize("record", [
+    {"id": 7, "text": "Hi", "extra": [1, 2], "author": "", "post": None},
+    {"post": 3, "text": "", "id": "x", "created_at": "2013-01-15T10:00:00 ", "region": "gb",
+     "is_staff": "yes", "author_email": 5, "z": None},
+    {"text": "Hi", "id": "a", "parent": "p", "author_url": "http://x", "meta": "kept"},
+])
+def test_a_read_record_equals_the_validated_comment(record: dict) -> None:
+    from datetime import datetime
+
+    from moderation.formats.records import KNOWN_FIELDS, comment_from_mapping
+
+    comment = comment_from_mapping(record, "f.jsonl", 1)
+    fields = {k: v for k, v in record.items()
+              if k in KNOWN_FIELDS and v is not None and (v != "" or k == "text")}
+    fields.update({k: str(v) for k, v in fields.items()
+                   if k in ("id", "post", "parent", "author_email")})
+    if "region" in fields:
+        fields["region"] = fields["region"].upper()
+    if "created_at" in fields:
+        fields["created_at"] = datetime.fromisoformat(fields["created_at"].strip())
+    expected = Comment(**fields, meta={k: v for k, v in record.items() if k not in KNOWN_FIELDS})
+    assert comment.model_dump() == expected.model_dump()
+    assert list(comment.model_dump()) == list(Comment.model_fields)  # in field order
+    assert comment.model_fields_set == set(fields) | {"meta"}

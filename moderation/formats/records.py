@@ -13,6 +13,7 @@ from moderation.models import Comment
 
 KNOWN_FIELDS = ("id", "text", "author", "author_email", "author_url", "created_at", "post",
                 "parent", "is_staff", "region")
+_KNOWN = frozenset(KNOWN_FIELDS)
 _TRUE = {"true", "1", "yes", "y", "t"}
 _FALSE = {"false", "0", "no", "n", "f", ""}
 
@@ -57,19 +58,23 @@ def _flag(value: Any, source: str, line: int) -> bool:
 
 def comment_from_mapping(data: dict[str, Any], source: str, line: int) -> Comment:
     """Validate one record; raise InputError naming the field at fault."""
-    if "id" not in data or data["id"] is None or data["id"] == "":
+    ident, text = data.get("id"), data.get("text")
+    if ident is None or ident == "":
         raise InputError(source, line, "missing required field", field="id")
-    if "text" not in data or data["text"] is None:
+    if text is None:
         raise InputError(source, line, "missing required field", field="text")
-    if not isinstance(data["text"], str):
-        raise InputError(source, line, f"must be a string, got {type(data['text']).__name__}",
+    if not isinstance(text, str):
+        raise InputError(source, line, f"must be a string, got {type(text).__name__}",
                          field="text")
+    # One pass over the record: our fields (an empty value counts as absent, but for
+    # the text), and everything else kept as it came, in `meta`.
     fields: dict[str, Any] = {}
-    for key in KNOWN_FIELDS:
-        value = data.get(key)
-        if value is None or (value == "" and key not in ("text",)):
-            continue
-        fields[key] = value
+    meta: dict[str, Any] = {}
+    for key, value in data.items():
+        if key not in _KNOWN:
+            meta[key] = value
+        elif value is not None and (value != "" or key == "text"):
+            fields[key] = value
     if "is_staff" in fields:
         fields["is_staff"] = _flag(fields["is_staff"], source, line)
     if "region" in fields:
@@ -92,9 +97,9 @@ def comment_from_mapping(data: dict[str, Any], source: str, line: int) -> Commen
     for key in ("id", "parent", "post"):
         if key in fields:
             fields[key] = _identifier(fields[key], key, source, line)
-    meta = {k: v for k, v in data.items() if k not in KNOWN_FIELDS}
+    fields["meta"] = meta
     # Every field was checked above, so the model is built without validating again.
-    return Comment.trusted(**fields, meta=meta)
+    return Comment.trusted_fields(fields)
 
 
 def _identifier(value: Any, field: str, source: str, line: int) -> str:

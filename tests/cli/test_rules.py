@@ -77,7 +77,8 @@ def test_rules_eval_bad_file(tmp_path: Path) -> None:
      "field 'labels': expected a list of labels, got str"),
     ('{"id": "b", "text": "x", "labels": [], "phones": "555-0100"}',
      "field 'phones': expected a list, got str"),
-    ('{"id": "b", "text": "x", "labels": [], "urls": [3]}', "field 'urls': expected strings, got 3"),
+    ('{"id": "b", "text": "x", "labels": [], "urls": [3]}',
+     "field 'urls': expected strings, got 3"),
     ('{"id": "b", "text": "x", "labels": [], "phones": ["555-0100"]}',
      "field 'phones': expected objects with 'raw' and 'e164' strings (as classify writes "
      "them), got '555-0100'"),
