@@ -34,7 +34,12 @@ class _Frozen(BaseModel):
         given = set(values)
         if len(values) != len(fields) or not values.keys() <= fields.keys():
             values = _completed(cls, values)
-        return cls._built(values, given)
+        model = cls.__new__(cls)
+        _setattr(model, "__dict__", values)
+        _setattr(model, "__pydantic_fields_set__", given)
+        _setattr(model, "__pydantic_extra__", None)
+        _setattr(model, "__pydantic_private__", None)
+        return model
 
     @classmethod
     def trusted_fields(cls, values: dict[str, Any]) -> Self:
