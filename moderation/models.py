@@ -56,6 +56,8 @@ class _Frozen(BaseModel):
 
     @classmethod
     def _built(cls, values: dict[str, Any], given: set[str]) -> Self:
+        # trusted() does the same steps inline: it runs several times a comment, and
+        # this call would add about 0.12 µs to each (measured with timeit).
         model = cls.__new__(cls)
         _setattr(model, "__dict__", values)
         _setattr(model, "__pydantic_fields_set__", given)
