@@ -255,7 +255,7 @@ def diff(corpus: tuple[str, ...], old_spec: str, new_spec: str | None, fmt: str,
 
     Example: moderation rules diff ../shared/data/dev/*.jsonl --old HEAD~1
     """
-    from moderation.editor.diff import diff_rulesets, resolve_rules
+    from moderation.editor.diff import diff_rulesets, known_labels, resolve_rules
     from moderation.formats import read_inputs
     from moderation.ruleset.loader import default_rules_dir
 
@@ -265,9 +265,7 @@ def diff(corpus: tuple[str, ...], old_spec: str, new_spec: str | None, fmt: str,
     new_dir, new_name = resolve_rules(new_spec, current) if new_spec else (current, str(current))
     rejections = _Rejections()
     old, new = Pipeline.from_directory(str(old_dir)), Pipeline.from_directory(str(new_dir))
-    known = list(dict.fromkeys([*old.ruleset.labels.precedence,
-                                *new.ruleset.labels.precedence]))
-    records = gold_checked(read_inputs(corpus), known)
+    records = gold_checked(read_inputs(corpus), known_labels(old, new))
     report = diff_rulesets(old, new, rejections.watch(records), old_name, new_name)
     if fmt == "json":
         click.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))

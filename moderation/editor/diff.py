@@ -90,12 +90,17 @@ def _figures(score: Score) -> dict[str, float]:
             "f1": round(score.f1, 4)}
 
 
+def known_labels(old: Pipeline, new: Pipeline) -> list[str]:
+    """The labels of either rule set, the old one's order first."""
+    return list(dict.fromkeys([*old.ruleset.labels.precedence,
+                               *new.ruleset.labels.precedence]))
+
+
 def diff_rulesets(old: Pipeline, new: Pipeline, records: Iterable[Record],
                   old_name: str = "old", new_name: str = "new") -> DiffReport:
     """Classify every record with both rule sets and report what changes."""
     report = DiffReport(old_name, new_name)
-    labels = list(dict.fromkeys([*old.ruleset.labels.precedence,
-                                 *new.ruleset.labels.precedence]))
+    labels = known_labels(old, new)
     for record in records:
         if not isinstance(record, Located):
             continue
