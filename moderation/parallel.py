@@ -2,8 +2,9 @@
 
 The main process reads the input (and reports rejected records as it meets them); each
 worker builds the pipeline once and classifies whole batches; verdicts come back in
-input order, a few batches ahead at most, so memory stays flat. JSONL in and out has a
-path of its own, where the workers read the lines too (see the end of this module).
+input order, a few batches ahead at most, so memory stays flat. JSONL input has a path
+of its own, where the workers read the lines too and send back output lines (classify)
+or queue rows (ingest); see the end of this module.
 """
 
 from __future__ import annotations
@@ -139,16 +140,19 @@ class _Block(NamedTuple):
     ids: list[str]  # the classified records' ids, in input order
     keys: bytes  # their `id_key`s, as array("q") bytes
     numbers: bytes  # their line numbers, as array("q") bytes
-    output: bytes  # their output lines, joined
-    ends: bytes  # where each output line ends in `output`, as array("q") bytes
+    # shape "jsonl": their output lines, joined, and where each ends (array("q") bytes);
+    # shape "queue": a list of (comment_columns, verdict_columns), ends empty.
+    output: Any
+    ends: bytes
     # Records that could not be classified: (how many classified records come before
     # it in the block, line number, reason, raw line or None).
     rejected: list[tuple[int, int, str, str | None]]
 
 
-def _classify_block(source: str, first: int, block: bytes) -> _Block:
+def _classify_block(source: str, first: int, block: bytes, shape: str = "jsonl") -> _Block:
     """Split, parse, check and classify the lines of one block; `first` is the line
-    number of its first line."""
+    number of its first line. `shape` is "jsonl" (output lines) or "queue" (the
+    columns of queue items)."""
     from moderation.formats import text_problem
     from moderation.formats.idset import id_key
     from moderation.formats.jsonl import parse_line
@@ -157,9 +161,13 @@ def _classify_block(source: str, first: int, block: bytes) -> _Block:
     classify = _pipeline.classify
     ids: list[str] = []
     keys, numbers, ends = array("q"), array("q"), array("q")
-    lines: list[bytes] = []
+    lines: list[Any] = []
     rejected: list[tuple[int, int, str, str | None]] = []
     size = 0
+    if shape == "queue":
+        from moderation.store.queue import comment_columns, verdict_columns
+
+        precedence = _pipeline.ruleset.labels.precedence
     for offset, raw in enumerate(block.split(b"\n")):
         if not raw.strip():
             continue
@@ -173,15 +181,19 @@ def _classify_block(source: str, first: int, block: bytes) -> _Block:
         if problem:
             rejected.append((len(ids), number, problem, None))
             continue
-        line = _jsonl_line(_pipeline, classify(comment))
         ids.append(comment.id)
         keys.append(id_key(comment.id))
         numbers.append(number)
+        if shape == "queue":
+            lines.append((comment_columns(comment),
+                          verdict_columns(classify(comment), precedence)))
+            continue
+        line = _jsonl_line(_pipeline, classify(comment))
         lines.append(line)
         size += len(line)
         ends.append(size)
-    return _Block(ids, keys.tobytes(), numbers.tobytes(), b"".join(lines), ends.tobytes(),
-                  rejected)
+    return _Block(ids, keys.tobytes(), numbers.tobytes(),
+                  lines if shape == "queue" else b"".join(lines), ends.tobytes(), rejected)
 
 
 def _blocks(stream: BinaryIO, block_bytes: int, on_bytes: Any) -> Iterator[tuple[int, bytes]]:
@@ -204,6 +216,73 @@ def _blocks(stream: BinaryIO, block_bytes: int, on_bytes: Any) -> Iterator[tuple
         yield number, b"".join(pending)
 
 
+class _Done(NamedTuple):
+    """One block back from a worker, with which of its records are new in their file."""
+
+    source: str  # the input's name, as rejections give it ("<stdin>" for standard input)
+    block: _Block
+    fresh: list[bool]  # per classified record: False for an id already seen in the file
+
+    @property
+    def clean(self) -> bool:
+        """No record of the block was rejected or repeated."""
+        return not self.block.rejected and all(self.fresh)
+
+    def in_order(self) -> Iterator[int | Rejected]:
+        """The block's records in input order: the index of each new classified record,
+        or the rejection of a bad or repeated one."""
+        from moderation.formats import duplicate_reason
+
+        block, source = self.block, self.source
+        numbers = array("q", block.numbers)
+        waiting = iter(block.rejected)
+        bad = next(waiting, None)
+        for i, is_new in enumerate(self.fresh):
+            while bad is not None and bad[0] == i:
+                yield Rejected(source, *bad[1:])
+                bad = next(waiting, None)
+            yield i if is_new else Rejected(source, numbers[i], duplicate_reason(block.ids[i]))
+        while bad is not None:
+            yield Rejected(source, *bad[1:])
+            bad = next(waiting, None)
+
+
+def _jsonl_blocks(paths: Iterable[str], workers: int, shape: str, rules_dir: str | None,
+                  region: str | None, disabled: tuple[str, ...], block_bytes: int,
+                  on_bytes: Any, pipeline: Pipeline | None) -> Iterator[_Done]:
+    """The blocks of JSONL files classified on `workers` cores, the workers parsing the
+    lines too, back in input order with the records whose ids repeat marked (the main
+    process only reads, checks duplicate ids and hands the blocks on)."""
+    from moderation.formats import stdin
+    from moderation.formats.idset import IdSet
+
+    with _pool(workers, rules_dir, region, disabled, pipeline) as pool:
+        for path in paths:
+            source = "<stdin>" if path == "-" else path
+            stream = stdin()[1] if path == "-" else open(path, "rb")  # noqa: SIM115
+            seen = IdSet()
+            pending: list[Any] = []
+
+            def done(pending: list[Any] = pending, seen: IdSet = seen,
+                     source: str = source) -> _Done:
+                block: _Block = pending.pop(0).get()
+                return _Done(source, block,
+                             [seen.add_key(key) for key in array("q", block.keys)])
+
+            try:
+                for first, lines in _blocks(stream, block_bytes, on_bytes):
+                    pending.append(pool.apply_async(_classify_block,
+                                                    (source, first, lines, shape)))
+                    if len(pending) >= workers * 3:  # a few blocks in flight, no more
+                        yield done()
+                while pending:
+                    yield done()
+            finally:
+                seen.close()
+                if path != "-":
+                    stream.close()
+
+
 def classify_jsonl_files(paths: Iterable[str], workers: int, on_line: Any, on_rejected: Any,
                          rules_dir: str | None = None, region: str | None = None,
                          disabled: tuple[str, ...] = (), block_bytes: int = BLOCK_BYTES,
@@ -213,65 +292,41 @@ def classify_jsonl_files(paths: Iterable[str], workers: int, on_line: Any, on_re
     main process only reads, checks duplicate ids and writes); returns read, classified
     and rejected counts. Output and rejections come in input order; `on_line` may be
     given several output lines at once."""
-
-    from moderation.formats import stdin
-    from moderation.formats.idset import IdSet
-
-    read = classified = rejected = 0
-    with _pool(workers, rules_dir, region, disabled, pipeline) as pool:
-        for path in paths:
-            source = "<stdin>" if path == "-" else path
-            stream = stdin()[1] if path == "-" else open(path, "rb")  # noqa: SIM115
-            seen = IdSet()
-            pending: list[Any] = []
-
-            def drain(pending: list[Any] = pending, seen: IdSet = seen,
-                      source: str = source) -> None:
-                nonlocal read, classified, rejected
-                block: _Block = pending.pop(0).get()
-                fresh = [seen.add_key(key) for key in array("q", block.keys)]
-                done = fresh.count(True)
-                read += len(fresh) + len(block.rejected)
-                classified += done
-                rejected += len(fresh) - done + len(block.rejected)
-                if done == len(fresh) and not block.rejected:
-                    if block.output:
-                        on_line(block.output)  # the usual case: one write for the block
-                    return
-                _report(block, fresh, source, on_line, on_rejected)
-
-            try:
-                for first, lines in _blocks(stream, block_bytes, on_bytes):
-                    pending.append(pool.apply_async(_classify_block, (source, first, lines)))
-                    if len(pending) >= workers * 3:  # a few blocks in flight, no more
-                        drain()
-                while pending:
-                    drain()
-            finally:
-                seen.close()
-                if path != "-":
-                    stream.close()
-    return read, classified, rejected
+    read = classified = 0
+    for done in _jsonl_blocks(paths, workers, "jsonl", rules_dir, region, disabled,
+                              block_bytes, on_bytes, pipeline):
+        block = done.block
+        read += len(done.fresh) + len(block.rejected)
+        if done.clean:
+            classified += len(done.fresh)
+            if block.output:
+                on_line(block.output)  # the usual case: one write for the block
+            continue
+        ends = array("q", block.ends)
+        for item in done.in_order():
+            if isinstance(item, Rejected):
+                on_rejected(item)
+            else:
+                classified += 1
+                on_line(block.output[ends[item - 1] if item else 0:ends[item]])
+    return read, classified, read - classified
 
 
-def _report(block: _Block, fresh: list[bool], source: str, on_line: Any,
-            on_rejected: Any) -> None:
-    """A block with rejected or repeated records, written out record by record."""
-    from moderation.formats import duplicate_reason
-
-    ends, numbers = array("q", block.ends), array("q", block.numbers)
-    waiting = iter(block.rejected)
-    bad = next(waiting, None)
-    start = 0
-    for i, is_new in enumerate(fresh):
-        while bad is not None and bad[0] == i:
-            on_rejected(Rejected(source, *bad[1:]))
-            bad = next(waiting, None)
-        if is_new:
-            on_line(block.output[start:ends[i]])
-        else:
-            on_rejected(Rejected(source, numbers[i], duplicate_reason(block.ids[i])))
-        start = ends[i]
-    while bad is not None:
-        on_rejected(Rejected(source, *bad[1:]))
-        bad = next(waiting, None)
+def queue_entries_jsonl(paths: Iterable[str], workers: int, source_name: Callable[[str], str],
+                        rules_dir: str | None = None, region: str | None = None,
+                        disabled: tuple[str, ...] = (), block_bytes: int = BLOCK_BYTES,
+                        on_bytes: Any = None,
+                        pipeline: Pipeline | None = None) -> Iterator[Any]:
+    """The records of JSONL files as queue entries (`store.queue.Entry`) or rejections,
+    in input order, classified on `workers` cores that parse the lines too;
+    `source_name` gives the queue's source name of an input as rejections name it
+    ("<stdin>" for standard input)."""
+    for done in _jsonl_blocks(paths, workers, "queue", rules_dir, region, disabled,
+                              block_bytes, on_bytes, pipeline):
+        name, items = source_name(done.source), done.block.output
+        if done.clean:
+            for comment, columns in items:
+                yield name, comment, columns
+            continue
+        for item in done.in_order():
+            yield item if isinstance(item, Rejected) else (name, *items[item])

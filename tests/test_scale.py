@@ -125,3 +125,65 @@ def test_workers_read_standard_input(tmp_path: Path) -> None:
     assert two.exit_code == one.exit_code == 1
     assert two.stdout == one.stdout
     assert two.stderr.replace("<stdin>", str(path)) == one.stderr
+
+
+def _rejects(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.mark.parametrize("block_bytes", [1, 17, 400, 1 << 17])
+def test_ingest_workers_read_blocks_exactly_as_one_process_reads_lines(
+        tmp_path: Path, block_bytes: int) -> None:
+    from moderation.parallel import queue_entries_jsonl
+    from moderation.store.db import open_database
+    from moderation.store.queue import enqueue
+
+    path = _awkward(tmp_path)
+    one = CliRunner().invoke(main, ["--db", str(tmp_path / "one.db"), "ingest", str(path),
+                                    "--rejects", str(tmp_path / "one.jsonl")])
+    assert one.exit_code == 1
+    assert one.stdout.strip() == "read 19, queued 14, already queued 0, rejected 5"
+    rejected: list[dict] = []
+    db = open_database(str(tmp_path / "two.db"), create=True)
+    try:
+        entries = queue_entries_jsonl([str(path)], 2, lambda source: Path(source).name,
+                                      block_bytes=block_bytes)
+        summary = enqueue(db, entries, "tester", 4, lambda r: rejected.append(
+            {"source": r.source, "line": r.line, "reason": r.reason, "raw": r.raw}))
+    finally:
+        db.close()
+    assert (summary.read, summary.queued, summary.rejected) == (19, 14, 5)
+    assert _items(tmp_path / "two.db") == _items(tmp_path / "one.db")
+    assert rejected == _rejects(tmp_path / "one.jsonl")
+
+
+def test_ingest_workers_from_standard_input_and_again(tmp_path: Path) -> None:
+    path = _awkward(tmp_path)
+    db = ["--db", str(tmp_path / "q.db")]
+    rejects = ["--rejects", str(tmp_path / "r.jsonl")]
+    first = CliRunner().invoke(main, [*db, "ingest", "-", "--workers", "2", *rejects],
+                               input=path.read_bytes())
+    assert first.exit_code == 1
+    assert first.stdout.strip() == "read 19, queued 14, already queued 0, rejected 5"
+    assert {row[0] for row in _items(tmp_path / "q.db")} == {"stdin"}
+    assert [r["source"] for r in _rejects(tmp_path / "r.jsonl")] == ["<stdin>"] * 5
+    # Queued once: the same input again is counted as already queued, item by item.
+    again = CliRunner().invoke(main, [*db, "ingest", "-", "--workers", "2", *rejects],
+                               input=path.read_bytes())
+    assert again.stdout.strip() == "read 19, queued 0, already queued 14, rejected 5"
+
+
+@pytest.mark.parametrize("command", ["classify", "ingest"])
+def test_workers_refuse_a_bad_encoding_as_one_process_does(tmp_path: Path,
+                                                           command: str) -> None:
+    out = tmp_path / "out.jsonl"
+    out.write_text("kept\n")
+    args = ["--db", str(tmp_path / "q.db"), command, str(SEED), "--encoding", "nope"]
+    if command == "classify":
+        args += ["--output", str(out)]
+    for workers in ("1", "2"):
+        result = CliRunner().invoke(main, [*args, "--workers", workers])
+        assert result.exit_code == 2, result.output
+        assert "unknown encoding 'nope'" in result.stderr
+    # Refused before anything was opened for writing.
+    assert out.read_text() == "kept\n" and not (tmp_path / "q.db").exists()

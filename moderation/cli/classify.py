@@ -18,10 +18,10 @@ from moderation.cli.options import (
     region_option,
     rules_option,
     workers_option,
+    workers_read_jsonl,
 )
 from moderation.cli.output import WRITERS, JsonlWriter
 from moderation.cli.progress import byte_progress
-from moderation.formats import detect_format
 from moderation.formats.records import Rejected
 from moderation.parallel import classify_jsonl_files
 from moderation.pipeline import Pipeline
@@ -52,6 +52,9 @@ def classify(inputs: tuple[str, ...], fmt: str, output: str, input_format: str |
     Example: moderation classify fixtures/seed_comments.jsonl --format table
     """
     check_inputs(inputs, {"--output": output, "--rejects": rejects})
+    # Decided (and the input options checked) before any output file is opened.
+    fast = workers_read_jsonl(inputs, input_format, columns, encoding, on_error, workers) \
+        and issubclass(WRITERS[fmt], JsonlWriter) and not all_rules
     pipeline = Pipeline.from_directory(rules_dir, region, disabled)
     with ExitStack() as stack:
         out: TextIO = sys.stdout if output == "-" else stack.enter_context(
@@ -68,9 +71,7 @@ def classify(inputs: tuple[str, ...], fmt: str, output: str, input_format: str |
                                               "reason": rec.reason, "raw": rec.raw},
                                              ensure_ascii=False) + "\n")
 
-        if workers > 1 and isinstance(writer, JsonlWriter) and not all_rules \
-                and on_error == "skip" and all(detect_format(p, input_format) == "jsonl"
-                                               for p in inputs or ("-",)):
+        if fast and isinstance(writer, JsonlWriter):
             # JSONL in and out on several cores: the workers parse and write the lines.
             read, done, bad = classify_jsonl_files(inputs or ("-",), workers,
                                                    writer.write_line, on_rejected, rules_dir,

@@ -18,12 +18,15 @@ from moderation.cli.options import (
     region_option,
     rules_option,
     workers_option,
+    workers_read_jsonl,
 )
 from moderation.cli.progress import byte_progress
 from moderation.errors import ModerationError
 from moderation.formats.records import Located, Rejected
+from moderation.parallel import queue_entries_jsonl
 from moderation.pipeline import Pipeline
 from moderation.store.db import open_database
+from moderation.store.queue import enqueue
 from moderation.store.queue import ingest as ingest_records
 
 
@@ -53,6 +56,8 @@ def ingest(settings: Settings, inputs: tuple[str, ...], input_format: str | None
     if not folder.is_dir():  # found out now, not at the first rejection, midway
         raise ModerationError(f"cannot write {rejects}: folder {folder} does not exist")
     check_inputs(inputs, {"--rejects": rejects})
+    # Decided (and the input options checked) before the database is opened.
+    fast = workers_read_jsonl(inputs, input_format, columns, encoding, on_error, workers)
     pipeline = Pipeline.from_directory(rules_dir, region, disabled)
     database = open_database(settings.db, create=True)
     rejected_count = 0
@@ -79,11 +84,18 @@ def ingest(settings: Settings, inputs: tuple[str, ...], input_format: str | None
             return source_name(record.source)  # one name per input file, not per record
 
         on_bytes = stack.enter_context(byte_progress([p for p in inputs if p != "-"]))
-        records = open_records(inputs, input_format, columns, encoding, on_error,
-                               pipeline.ruleset.site, on_bytes)
-        summary = ingest_records(database, pipeline, records, source_of, settings.actor,
-                                 batch_size, on_rejected, workers=workers,
-                                 rules_dir=rules_dir, region=region, disabled=disabled)
+        if fast:
+            # JSONL on several cores: the workers parse the lines and make the rows.
+            entries = queue_entries_jsonl(inputs, workers, source_name, rules_dir,
+                                          region, disabled, on_bytes=on_bytes,
+                                          pipeline=pipeline)
+            summary = enqueue(database, entries, settings.actor, batch_size, on_rejected)
+        else:
+            records = open_records(inputs, input_format, columns, encoding, on_error,
+                                   pipeline.ruleset.site, on_bytes)
+            summary = ingest_records(database, pipeline, records, source_of, settings.actor,
+                                     batch_size, on_rejected, workers=workers,
+                                     rules_dir=rules_dir, region=region, disabled=disabled)
     click.echo(f"read {summary.read}, queued {summary.queued}, already queued "
                f"{summary.already_queued}, rejected {summary.rejected}")
     if rejected_count:

@@ -144,20 +144,39 @@ def parse_columns(values: tuple[str, ...]) -> dict[str, str]:
     return mapping
 
 
-def open_records(inputs: tuple[str, ...], input_format: str | None, columns: tuple[str, ...],
-                 encoding: str, on_error: str, site: Any,
-                 on_bytes: Callable[[int], None] | None) -> Any:
-    """The records of the inputs, with the site's staff settings, stopping at the first
-    bad record with --on-error fail."""
+def _checked_options(columns: tuple[str, ...], encoding: str) -> dict[str, str]:
+    """--column as a mapping, and --encoding known; a bad one is a usage error, whatever
+    the inputs' format."""
     import codecs
-
-    from moderation.formats import StaffSettings, read_inputs, until_first_rejection
 
     try:
         codecs.lookup(encoding)
     except LookupError:
         raise click.BadParameter(f"unknown encoding '{encoding}'",
                                  param_hint="--encoding") from None
-    records = read_inputs(inputs, input_format, parse_columns(columns), on_bytes,
+    return parse_columns(columns)
+
+
+def open_records(inputs: tuple[str, ...], input_format: str | None, columns: tuple[str, ...],
+                 encoding: str, on_error: str, site: Any,
+                 on_bytes: Callable[[int], None] | None) -> Any:
+    """The records of the inputs, with the site's staff settings, stopping at the first
+    bad record with --on-error fail."""
+    from moderation.formats import StaffSettings, read_inputs, until_first_rejection
+
+    records = read_inputs(inputs, input_format, _checked_options(columns, encoding), on_bytes,
                           StaffSettings.from_site(site), encoding)
     return until_first_rejection(records) if on_error == "fail" else records
+
+
+def workers_read_jsonl(inputs: tuple[str, ...], input_format: str | None,
+                       columns: tuple[str, ...], encoding: str, on_error: str,
+                       workers: int) -> bool:
+    """Whether the workers can read the lines themselves: several workers, every input
+    JSONL, and bad records skipped (with --on-error fail the main process reads, to stop
+    at the first)."""
+    from moderation.formats import detect_format
+
+    _checked_options(columns, encoding)
+    return workers > 1 and on_error == "skip" and all(
+        detect_format(p, input_format) == "jsonl" for p in inputs or ("-",))

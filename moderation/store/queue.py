@@ -129,16 +129,28 @@ def verdict_columns(verdict: Verdict, precedence: list[str]) -> tuple[Any, ...]:
     )
 
 
-def _row(source: str, comment: Comment, columns: tuple[Any, ...],
-         at: datetime) -> tuple[Any, ...]:
+def comment_columns(comment: Comment) -> tuple[Any, ...]:
+    """The values of a new queue item that come from its comment: comment_id, post,
+    parent, author, author_email, text, created_at, meta. Worked out where the record
+    was read (a worker's core, with --workers on JSONL)."""
+    return (
+        comment.id, comment.post, comment.parent, comment.author, comment.author_email,
+        comment.text, _naive(comment.created_at),
+        orjson.dumps(comment.meta, default=str).decode() if comment.meta else None,
+    )
+
+
+# One record ready to be queued: its source name, comment_columns and verdict_columns.
+Entry = tuple[str, tuple[Any, ...], tuple[Any, ...]]
+
+
+def _row(entry: Entry, at: datetime) -> tuple[Any, ...]:
     """The values of a new queue item, in the order of _ITEM_COLUMNS."""
-    created = _naive(comment.created_at)
+    source, (comment_id, post, parent, author, email, text, created, meta), columns = entry
     labels, flags, urgent, priority, verdict, template, reply, ruleset_hash = columns
     return (
-        source, comment.id, comment.post, comment.parent, comment.author,
-        comment.author_email, comment.text, created, at, created or at,
-        labels, flags, urgent, priority, verdict, template, reply,
-        orjson.dumps(comment.meta, default=str).decode() if comment.meta else None,
+        source, comment_id, post, parent, author, email, text, created, at, created or at,
+        labels, flags, urgent, priority, verdict, template, reply, meta,
         ruleset_hash, "pending", False, 1,
     )
 
@@ -194,39 +206,52 @@ def ingest(db: Database, pipeline: Pipeline, records: Iterable[Record],
     earlier in this one, is counted and skipped. A run killed at any moment loses at
     most its open batch, which the next run queues.
     """
-    summary = IngestSummary()
-    batch: list[tuple[str, Comment, tuple[Any, ...]]] = []
+    from moderation.parallel import verdict_stream
 
-    def flush() -> None:
-        if batch:
+    def entries() -> Iterator[Entry | Rejected]:
+        for record, columns in verdict_stream(pipeline, records, workers, rules_dir, region,
+                                              disabled, shape="queue"):
+            if isinstance(record, Located) and columns is not None:
+                yield source_of(record), comment_columns(record.comment), columns
+            else:
+                yield record  # type: ignore[misc]
+
+    return enqueue(db, entries(), actor, batch_size, on_rejected, on_batch)
+
+
+def enqueue(db: Database, entries: Iterable[Entry | Rejected], actor: str,
+            batch_size: int = 500, on_rejected: Callable[[Rejected], None] | None = None,
+            on_batch: Callable[[IngestSummary], None] | None = None) -> IngestSummary:
+    """Queue classified records (and count rejected ones), committing every
+    `batch_size` records; see `ingest`."""
+    summary = IngestSummary()
+    batch: list[Entry] = []
+    for entry in entries:
+        summary.read += 1
+        if isinstance(entry, Rejected):
+            summary.rejected += 1
+            if on_rejected:
+                on_rejected(entry)
+            continue
+        batch.append(entry)
+        if len(batch) >= batch_size:
             _insert_batch(db, batch, actor, summary)
             batch.clear()
             if on_batch:
                 on_batch(summary)
-
-    from moderation.parallel import verdict_stream
-
-    for record, columns in verdict_stream(pipeline, records, workers, rules_dir, region,
-                                          disabled, shape="queue"):
-        summary.read += 1
-        if isinstance(record, Rejected) or columns is None:
-            summary.rejected += 1
-            if on_rejected and isinstance(record, Rejected):
-                on_rejected(record)
-            continue
-        batch.append((source_of(record), record.comment, columns))
-        if len(batch) >= batch_size:
-            flush()
-    flush()
+    if batch:
+        _insert_batch(db, batch, actor, summary)
+        if on_batch:
+            on_batch(summary)
     return summary
 
 
-def _insert_batch(db: Database, batch: list[tuple[str, Comment, tuple[Any, ...]]],
-                  actor: str, summary: IngestSummary) -> None:
+def _insert_batch(db: Database, batch: list[Entry], actor: str,
+                  summary: IngestSummary) -> None:
     at = now()
     by_source: dict[str, list[str]] = {}
     for source, comment, _ in batch:
-        by_source.setdefault(source, []).append(comment.id)
+        by_source.setdefault(source, []).append(comment[0])
     with db.begin(write=True) as conn:
         existing: set[tuple[str, str]] = set()
         for source, ids in by_source.items():
@@ -237,14 +262,14 @@ def _insert_batch(db: Database, batch: list[tuple[str, Comment, tuple[Any, ...]]
                 existing.update((source, r[0]) for r in rows)
         new_rows = []
         made: dict[str, list[str]] = {}
-        for source, comment, columns in batch:
-            key = (source, comment.id)
+        for entry in batch:
+            key = (entry[0], entry[1][0])
             if key in existing:
                 summary.already_queued += 1
                 continue
             existing.add(key)
-            new_rows.append(_row(source, comment, columns, at))
-            made.setdefault(source, []).append(comment.id)
+            new_rows.append(_row(entry, at))
+            made.setdefault(key[0], []).append(key[1])
         if not new_rows:
             return
         _BulkInsert(ITEMS, _ITEM_COLUMNS, conn.dialect).run(conn, new_rows)
