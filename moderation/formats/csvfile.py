@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -19,25 +20,35 @@ from moderation.formats.records import (
 )
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
-# What surrogateescape makes of a byte the encoding cannot read.
-_ESCAPED = re.compile("[\udc80-\udcff]")
+
+
+def _escape_bytes(exc: UnicodeError) -> tuple[str, int]:
+    """Each byte the encoding cannot read as the lone surrogate U+DC00 + byte, and
+    decoding goes on after them. Python's surrogateescape does this for bytes from 0x80
+    only, so a bad unit of UTF-16 (one byte of it below 0x80) would stop the file."""
+    if isinstance(exc, UnicodeDecodeError):
+        return "".join(chr(0xDC00 + b) for b in exc.object[exc.start:exc.end]), exc.end
+    raise exc
+
+
+ERRORS = "moderation.escape"
+codecs.register_error(ERRORS, _escape_bytes)
+# What _escape_bytes makes of a byte the encoding cannot read.
+_ESCAPED = re.compile("[\udc00-\udcff]")
 
 
 def read_csv(stream: BinaryIO, source: str, columns: Mapping[str, str] | None = None,
              encoding: str = "utf-8-sig") -> Iterator[Record]:
     """Yield each row's comment or its rejection; `columns` maps our field -> CSV column."""
-    # Bytes the encoding cannot read come through as lone surrogates (surrogateescape)
+    # Bytes the encoding cannot read come through as lone surrogates (_escape_bytes)
     # instead of failing the whole block the wrapper was decoding: only the rows that
     # hold them are rejected, at their own lines.
-    text = io.TextIOWrapper(stream, encoding=encoding, errors="surrogateescape", newline="")
+    text = io.TextIOWrapper(stream, encoding=encoding, errors=ERRORS, newline="")
     # strict: a quote left open runs to the end of the file, and text after a closing
     # quote is a broken field; leniently read, either would merge or alter records.
     reader = csv.DictReader(text, strict=True)
     try:
         header = reader.fieldnames
-    except UnicodeDecodeError as exc:
-        raise InputFormatError(f"{source}:1: invalid {encoding} in the header: {exc.reason}") \
-            from None
     except csv.Error as exc:
         raise InputFormatError(f"{source}:1: unreadable CSV header: {exc}") from None
     if not header:
@@ -74,10 +85,6 @@ def read_csv(stream: BinaryIO, source: str, columns: Mapping[str, str] | None = 
         try:
             row = next(reader)
         except StopIteration:
-            return
-        except UnicodeDecodeError as exc:  # bytes surrogateescape cannot carry (UTF-16)
-            yield Rejected(source, reader.reader.line_num + 1, f"invalid {encoding}: "
-                           f"{exc.reason}; the rest of the file cannot be read")
             return
         except csv.Error as exc:
             # DictReader counts lines only for rows it returns; its reader counts all.

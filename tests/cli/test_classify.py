@@ -400,6 +400,33 @@ def test_csv_in_utf16(runner: CliRunner, tmp_path: Path) -> None:
     assert [r["id"] for r in _jsonl(result.stdout)] == ["1", "2"]
 
 
+def test_csv_in_utf16_with_a_broken_unit_rejects_only_its_row(runner: CliRunner,
+                                                             tmp_path: Path) -> None:
+    # A lone high surrogate (bytes 00 d8 in UTF-16-LE) in row 2 of 4; one of its bytes is
+    # below 0x80, which Python's own surrogateescape cannot carry.
+    wide = "id,text\n1,first\n2,broken here\n3,\"third, fine\"\n4,last\n".encode("utf-16-le")
+    at = wide.index("broken".encode("utf-16-le"))
+    path = tmp_path / "torn.csv"
+    path.write_bytes(wide[:at] + b"\x00\xd8" + wide[at:])
+    result = runner.invoke(main, ["classify", str(path), "--encoding", "utf-16-le"])
+    assert result.exit_code == 1
+    assert [r["id"] for r in _jsonl(result.stdout)] == ["1", "3", "4"]
+    assert result.stderr.splitlines() == [
+        f"rejected: {path}:3: field 'text': invalid utf-16-le (byte 0x00); pass --encoding "
+        "if the file is in another encoding",
+        "read 4, classified 3, rejected 1"]
+
+
+def test_csv_in_utf16_cut_short_rejects_only_the_last_row(runner: CliRunner,
+                                                          tmp_path: Path) -> None:
+    path = tmp_path / "cut.csv"
+    path.write_bytes("id,text\n1,whole\n2,cut".encode("utf-16-le") + b"!")  # odd length
+    result = runner.invoke(main, ["classify", str(path), "--encoding", "utf-16-le"])
+    assert result.exit_code == 1
+    assert [r["id"] for r in _jsonl(result.stdout)] == ["1"]
+    assert f"rejected: {path}:3: field 'text': invalid utf-16-le (byte 0x21)" in result.stderr
+
+
 @pytest.mark.parametrize("export", ["seed.wxr.xml", "seed.disqus.xml"])
 def test_standard_input_is_sniffed_for_xml_exports(runner: CliRunner, export: str) -> None:
     exports = SEED.parent / "exports"
