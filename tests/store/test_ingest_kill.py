@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 COUNT = 6000
 
 
@@ -22,7 +24,8 @@ def _count(db: Path, sql: str) -> int:
         return 0
 
 
-def test_kill_and_resume_queues_every_record_exactly_once(tmp_path: Path) -> None:
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_kill_and_resume_queues_every_record_exactly_once(tmp_path: Path, workers: str) -> None:
     source = tmp_path / "comments.jsonl"
     with source.open("w") as out:
         for i in range(COUNT):
@@ -30,7 +33,7 @@ def test_kill_and_resume_queues_every_record_exactly_once(tmp_path: Path) -> Non
                                   "research, my mother has leukemia, is there a trial?"}) + "\n")
     db = tmp_path / "q.db"
     cmd = [sys.executable, "-m", "moderation", "--db", str(db), "ingest", str(source),
-           "--batch-size", "100"]
+           "--batch-size", "100", "--workers", workers]
     env = dict(os.environ, NLTK_DATA="/nonexistent")
     proc = subprocess.Popen(cmd, cwd=tmp_path, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE)
