@@ -76,6 +76,27 @@ def _render_table(report: Report) -> None:
     Console(file=sys.stdout, width=max(100, Console().width)).print(table)
 
 
+def _only_jsonl(files: tuple[str, ...]) -> None:
+    """Refuse an input that is plainly another format (a CSV, a WordPress or Disqus
+    export), rather than report each of its lines as bad JSON. A file whose extension
+    tells nothing is read as JSONL."""
+    from moderation.errors import InputFormatError
+    from moderation.formats import detect_format
+
+    for path in files:
+        try:
+            fmt = detect_format(path, None)
+        except InputFormatError:
+            continue
+        if fmt != "jsonl":
+            kind = {"csv": "a CSV file", "wxr": "a WordPress export (WXR)",
+                    "disqus": "a Disqus export"}.get(fmt, fmt)
+            name = "standard input" if path == "-" else path
+            raise InputFormatError(f"{name}: {kind}, but rules eval reads labelled JSONL "
+                                   "(a record per line with its text, labels, urls, phones "
+                                   "and emails)")
+
+
 @rules.command("eval")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
@@ -95,6 +116,7 @@ def eval_(files: tuple[str, ...], fmt: str, show_errors: bool, min_f1: float | N
     from moderation.formats import read_inputs
 
     check_inputs(files)
+    _only_jsonl(files)
     pipeline = Pipeline.from_directory(rules_dir, region, disabled)
     rejections = _Rejections()
     records = gold_checked(read_inputs(files, "jsonl"), label_order(pipeline), labelled=True,

@@ -119,3 +119,25 @@ def test_rules_eval_missing_file_is_found_before_any_work(tmp_path: Path) -> Non
     assert result.stderr.strip() == f"error: {tmp_path / 'nope.jsonl'}: cannot open: " \
                                     "No such file or directory"
     assert result.stdout == ""
+
+
+@pytest.mark.parametrize(("name", "kind"), [("seed.wxr.xml", "a WordPress export (WXR)"),
+                                            ("seed.disqus.xml", "a Disqus export")])
+def test_rules_eval_refuses_an_export_in_one_line(name: str, kind: str) -> None:
+    export = SEED.parent / "exports" / name
+    named = CliRunner().invoke(main, ["rules", "eval", str(export)])
+    assert named.exit_code == 1 and named.stdout == ""
+    assert named.stderr.splitlines() == [
+        f"error: {export}: {kind}, but rules eval reads labelled JSONL (a record per line "
+        "with its text, labels, urls, phones and emails)"]
+    piped = CliRunner().invoke(main, ["rules", "eval", "-"], input=export.read_bytes())
+    assert piped.exit_code == 1
+    assert piped.stderr.startswith(f"error: standard input: {kind}, but")
+
+
+def test_rules_eval_reads_jsonl_under_any_other_name(tmp_path: Path) -> None:
+    gold = tmp_path / "gold.txt"
+    gold.write_bytes(SEED.read_bytes())
+    result = CliRunner().invoke(main, ["rules", "eval", str(gold), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["records"] == 46
