@@ -211,10 +211,10 @@ def ingest(db: Database, pipeline: Pipeline, records: Iterable[Record],
     def entries() -> Iterator[Entry | Rejected]:
         for record, columns in verdict_stream(pipeline, records, workers, rules_dir, region,
                                               disabled, shape="queue"):
-            if isinstance(record, Located) and columns is not None:
+            if isinstance(record, Rejected):
+                yield record
+            else:  # a record read is always classified
                 yield source_of(record), comment_columns(record.comment), columns
-            else:
-                yield record  # type: ignore[misc]
 
     return enqueue(db, entries(), actor, batch_size, on_rejected, on_batch)
 
