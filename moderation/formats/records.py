@@ -60,9 +60,9 @@ def comment_from_mapping(data: dict[str, Any], source: str, line: int) -> Commen
     """Validate one record; raise InputError naming the field at fault."""
     ident, text = data.get("id"), data.get("text")
     if ident is None or ident == "":
-        raise InputError(source, line, "missing required field", field="id")
+        raise InputError(source, line, _absent(data, "id"), field="id")
     if text is None:
-        raise InputError(source, line, "missing required field", field="text")
+        raise InputError(source, line, _absent(data, "text"), field="text")
     if not isinstance(text, str):
         raise InputError(source, line, f"must be a string, got {type(text).__name__}",
                          field="text")
@@ -100,6 +100,13 @@ def comment_from_mapping(data: dict[str, Any], source: str, line: int) -> Commen
     fields["meta"] = meta
     # Every field was checked above, so the model is built without validating again.
     return Comment.trusted_fields(fields)
+
+
+def _absent(data: dict[str, Any], field: str) -> str:
+    """Why a required field has no value: not there, null, or empty."""
+    if field not in data:
+        return "missing required field"
+    return f"{'null' if data[field] is None else 'empty'}; every comment needs its {field}"
 
 
 def _identifier(value: Any, field: str, source: str, line: int) -> str:

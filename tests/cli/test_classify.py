@@ -66,6 +66,9 @@ def test_bad_records_are_reported_counted_and_exit_1(runner: CliRunner, tmp_path
         '{"id": "d", "text": 5}\n'
         '{"id": "e", "text": "ok", "is_staff": "maybe"}\n'
         '{"id": "f", "text": "Bravo!"}\n'
+        '{"id": null, "text": "Who am I?"}\n'
+        '{"id": "", "text": "Nobody."}\n'
+        '{"id": "g", "text": null}\n'
     )
     result = runner.invoke(main, ["classify", str(path), "--rejects", str(rejects)])
     assert result.exit_code == 1
@@ -77,9 +80,12 @@ def test_bad_records_are_reported_counted_and_exit_1(runner: CliRunner, tmp_path
     assert f"rejected: {path}:6: field 'region': unknown phone region 'XX'" in err
     assert f"rejected: {path}:7: field 'text': must be a string, got int" in err
     assert f"rejected: {path}:8: field 'is_staff': expected true or false" in err
-    assert "read 8, classified 2, rejected 6" in err
+    assert f"rejected: {path}:10: field 'id': null; every comment needs its id" in err
+    assert f"rejected: {path}:11: field 'id': empty; every comment needs its id" in err
+    assert f"rejected: {path}:12: field 'text': null; every comment needs its text" in err
+    assert "read 11, classified 2, rejected 9" in err
     assert "Traceback" not in result.output
-    assert [r["line"] for r in _jsonl(rejects.read_text())] == [2, 3, 4, 6, 7, 8]
+    assert [r["line"] for r in _jsonl(rejects.read_text())] == [2, 3, 4, 6, 7, 8, 10, 11, 12]
 
 
 @pytest.mark.parametrize("option", ["--output", "--rejects"])
