@@ -71,3 +71,15 @@ class NotFound(ModerationError):
 
 class DecisionError(ModerationError):
     """A decision that cannot be applied (already decided, nothing to undo, ...)."""
+
+
+class WorkerLost(ModerationError):
+    """A worker process of --workers died before finishing its share (killed, or out of
+    memory). Not a mistake of the user's, but nothing they need a traceback for."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "a worker process stopped before finishing its share of the comments (it was "
+            "killed, perhaps for lack of memory); the output written so far is complete and "
+            "in input order up to where it stops. Run the command again (ingest queues "
+            "only what is not queued yet), with fewer --workers if memory is short")

@@ -12,11 +12,15 @@ from __future__ import annotations
 import multiprocessing
 from array import array
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from itertools import islice
 from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
 
 import orjson
 
+from moderation.errors import WorkerLost
 from moderation.formats.records import Located, Record, Rejected
 from moderation.models import Comment, Verdict
 from moderation.pipeline import Pipeline
@@ -37,15 +41,29 @@ def _start(rules_dir: str | None, region: str | None, disabled: tuple[str, ...])
         Pipeline.from_directory(rules_dir, region, disabled)
 
 
+@contextmanager
 def _pool(workers: int, rules_dir: str | None, region: str | None, disabled: tuple[str, ...],
-          pipeline: Pipeline | None) -> Any:
+          pipeline: Pipeline | None) -> Iterator[ProcessPoolExecutor]:
     """A pool of workers, each with the pipeline (forked from this process where the
-    platform allows, so that `pipeline` is shared rather than built again)."""
+    platform allows, so that `pipeline` is shared rather than built again).
+
+    A worker that dies (killed, or out of memory) breaks the pool: the run stops with
+    WorkerLost instead of waiting for ever for the work it held, as a
+    multiprocessing.Pool would.
+    """
     if pipeline is not None:
         _inherited[(rules_dir, region, tuple(disabled))] = pipeline
     fork = "fork" in multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if fork else "spawn")
-    return context.Pool(workers, initializer=_start, initargs=(rules_dir, region, disabled))
+    executor = ProcessPoolExecutor(workers, mp_context=context, initializer=_start,
+                                   initargs=(rules_dir, region, disabled))
+    try:
+        yield executor
+    except BrokenProcessPool:
+        raise WorkerLost() from None
+    finally:
+        # Work not yet started is dropped; on the usual path there is none left.
+        executor.shutdown(wait=True, cancel_futures=True)
 
 
 def _jsonl_line(pipeline: Pipeline, verdict: Verdict) -> bytes:
@@ -91,7 +109,7 @@ def classify_in_parallel(records: Iterable[Record], workers: int, rules_dir: str
         pending: list[tuple[list[Record], Any]] = []
         for batch in _batches(records, batch_size):
             comments = [r.comment for r in batch if isinstance(r, Located)]
-            pending.append((batch, pool.apply_async(_classify, (comments, shape))))
+            pending.append((batch, pool.submit(_classify, comments, shape)))
             if len(pending) >= workers * 3:  # keep a few batches in flight, no more
                 yield from _drain(pending.pop(0))
         while pending:
@@ -100,7 +118,7 @@ def classify_in_parallel(records: Iterable[Record], workers: int, rules_dir: str
 
 def _drain(item: tuple[list[Record], Any]) -> Iterator[tuple[Record, Any]]:
     batch, result = item
-    verdicts = iter(result.get())
+    verdicts = iter(result.result())
     for record in batch:
         yield record, (None if isinstance(record, Rejected) else next(verdicts))
 
@@ -265,14 +283,13 @@ def _jsonl_blocks(paths: Iterable[str], workers: int, shape: str, rules_dir: str
 
             def done(pending: list[Any] = pending, seen: IdSet = seen,
                      source: str = source) -> _Done:
-                block: _Block = pending.pop(0).get()
+                block: _Block = pending.pop(0).result()
                 return _Done(source, block,
                              [seen.add_key(key) for key in array("q", block.keys)])
 
             try:
                 for first, lines in _blocks(stream, block_bytes, on_bytes):
-                    pending.append(pool.apply_async(_classify_block,
-                                                    (source, first, lines, shape)))
+                    pending.append(pool.submit(_classify_block, source, first, lines, shape))
                     if len(pending) >= workers * 3:  # a few blocks in flight, no more
                         yield done()
                 while pending:

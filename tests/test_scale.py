@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
+import signal
 from pathlib import Path
 
 import pytest
@@ -187,3 +190,97 @@ def test_workers_refuse_a_bad_encoding_as_one_process_does(tmp_path: Path,
         assert "unknown encoding 'nope'" in result.stderr
     # Refused before anything was opened for writing.
     assert out.read_text() == "kept\n" and not (tmp_path / "q.db").exists()
+
+
+class _DiesOn:
+    """A pipeline whose classify kills its own process on one comment: a worker killed
+    mid-run, as the kernel's out-of-memory killer would. Forked workers inherit it."""
+
+    def __init__(self, comment_id: str):
+        from moderation.pipeline import Pipeline
+
+        self.pipeline = Pipeline.from_directory()
+        real = self.pipeline.classify
+
+        def classify(comment, exhaustive=False):  # type: ignore[no-untyped-def]
+            if comment.id == comment_id and multiprocessing.parent_process() is not None:
+                os.kill(os.getpid(), signal.SIGKILL)
+            return real(comment, exhaustive)
+
+        self.pipeline.classify = classify  # type: ignore[method-assign]
+
+
+@pytest.fixture()
+def alarm():  # type: ignore[no-untyped-def]
+    """Fail instead of hanging for ever if a lost worker is waited for."""
+    def hung(signum: int, frame: object) -> None:
+        raise AssertionError("the run waited for a dead worker")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(60)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, previous)
+
+
+needs_fork = pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(),
+                                reason="the dying pipeline reaches workers by fork")
+
+
+@needs_fork
+def test_a_killed_worker_stops_classify_with_a_clear_error(tmp_path: Path, alarm: None) -> None:
+    from moderation.errors import WorkerLost
+    from moderation.parallel import classify_jsonl_files
+
+    corpus = _corpus(tmp_path)
+    out: list[bytes] = []
+    with pytest.raises(WorkerLost, match="a worker process stopped before finishing"):
+        classify_jsonl_files([str(corpus)], 2, out.append, lambda r: None, block_bytes=4096,
+                             pipeline=_DiesOn("c12-seed-05").pipeline)
+    # What was written is whole lines, in order, the start of the full output.
+    full = CliRunner().invoke(main, ["classify", str(corpus)]).stdout.encode()
+    written = b"".join(out)
+    assert written.endswith(b"\n") and full.startswith(written)
+    assert b'"c12-seed-05"' not in written
+
+
+@needs_fork
+def test_a_killed_worker_stops_ingest_and_the_next_run_queues_the_rest(
+        tmp_path: Path, alarm: None) -> None:
+    from moderation.errors import WorkerLost
+    from moderation.parallel import queue_entries_jsonl
+    from moderation.store.db import open_database
+    from moderation.store.queue import enqueue
+
+    corpus = _corpus(tmp_path)
+    db = open_database(str(tmp_path / "q.db"), create=True)
+    try:
+        entries = queue_entries_jsonl([str(corpus)], 2, lambda source: "corpus",
+                                      block_bytes=4096,
+                                      pipeline=_DiesOn("c12-seed-05").pipeline)
+        with pytest.raises(WorkerLost):
+            enqueue(db, entries, "tester", 50)
+    finally:
+        db.close()
+    partial = len(_items(tmp_path / "q.db"))
+    assert 0 < partial < 920
+    again = CliRunner().invoke(main, ["--db", str(tmp_path / "q.db"), "ingest", str(corpus),
+                                      "--source", "corpus", "--workers", "2", "--rejects",
+                                      str(tmp_path / "r.jsonl")])
+    assert again.stdout.strip() == (f"read 921, queued {920 - partial}, already queued "
+                                    f"{partial}, rejected 1")
+
+
+@needs_fork
+def test_a_killed_worker_stops_the_batch_path_too(tmp_path: Path, alarm: None) -> None:
+    from moderation.errors import WorkerLost
+    from moderation.formats import read_inputs
+    from moderation.parallel import verdict_stream
+
+    dying = _DiesOn("c12-seed-05").pipeline
+    records = read_inputs([str(_corpus(tmp_path))])
+    seen = []
+    with pytest.raises(WorkerLost):
+        for record, _ in verdict_stream(dying, records, workers=2, shape="jsonl"):
+            seen.append(record)
+    assert 0 < len(seen) < 921
