@@ -52,6 +52,16 @@ class Group(click.Group):
         except ModerationError as exc:
             click.echo(f"error: {exc}", err=True)
             ctx.exit(1)
+        except BrokenPipeError:
+            sys.stderr.close()
+            ctx.exit(1)
+        except OSError as exc:
+            # The machine's, not the code's: a full disk, a quota, a read-only or failing
+            # file system met while reading or writing.
+            where = f" ({exc.filename})" if exc.filename else ""
+            click.echo(f"error: {exc.strerror or exc}{where}; the output may be incomplete",
+                       err=True)
+            ctx.exit(1)
         except Exception as exc:
             # A database driver's error that no layer below turned into ours (SQLAlchemy
             # is not imported here: `moderation classify` does not need it).
@@ -62,9 +72,6 @@ class Group(click.Group):
             if "locked" in reason or "busy" in reason:
                 reason = "the database is locked by another process; try again in a moment"
             click.echo(f"error: database: {reason}", err=True)
-            ctx.exit(1)
-        except BrokenPipeError:
-            sys.stderr.close()
             ctx.exit(1)
 
 

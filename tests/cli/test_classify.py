@@ -486,3 +486,29 @@ def test_workers_zero_means_one_per_available_core(runner: CliRunner) -> None:
             os.sched_setaffinity(0, allowed)
     bad = runner.invoke(main, ["classify", str(SEED), "--workers", "-1"])
     assert bad.exit_code == 2 and "--workers" in bad.stderr
+
+
+full_disk = pytest.mark.skipif(not Path("/dev/full").exists(),
+                               reason="/dev/full gives 'no space left' on every write")
+
+
+@full_disk
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_full_disk_is_one_clear_line(runner: CliRunner, workers: str) -> None:
+    result = runner.invoke(main, ["classify", str(SEED), "-o", "/dev/full",
+                                  "--workers", workers])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "error: No space left on device; the output may be incomplete"]
+
+
+@full_disk
+def test_a_full_disk_for_rejects_is_one_clear_line(runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"id": "a", "text": "Thanks!"}\nnot json\n')
+    result = runner.invoke(main, ["--db", str(tmp_path / "q.db"), "ingest", str(path),
+                                  "--rejects", "/dev/full"])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-1] == (
+        "error: No space left on device; the output may be incomplete")
+    assert "Traceback" not in result.output
