@@ -12,8 +12,6 @@ from __future__ import annotations
 import multiprocessing
 from array import array
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from itertools import islice
 from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
@@ -26,6 +24,8 @@ from moderation.models import Comment, Verdict
 from moderation.pipeline import Pipeline
 
 if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
     from moderation.formats.idset import IdSet
 
 BATCH = 256
@@ -51,6 +51,10 @@ def _pool(workers: int, rules_dir: str | None, region: str | None, disabled: tup
     WorkerLost instead of waiting for ever for the work it held, as a
     multiprocessing.Pool would.
     """
+    # Imported here: a run on one core need not load it (about 1 MB and a few ms).
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     if pipeline is not None:
         _inherited[(rules_dir, region, tuple(disabled))] = pipeline
     fork = "fork" in multiprocessing.get_all_start_methods()
