@@ -54,7 +54,7 @@ def classify(inputs: tuple[str, ...], fmt: str, output: str, input_format: str |
     check_inputs(inputs, {"--output": output, "--rejects": rejects})
     # Decided (and the input options checked) before any output file is opened.
     fast = workers_read_jsonl(inputs, input_format, columns, encoding, on_error, workers) \
-        and issubclass(WRITERS[fmt], JsonlWriter) and not all_rules
+        and not all_rules
     pipeline = Pipeline.from_directory(rules_dir, region, disabled)
     with ExitStack() as stack:
         out: TextIO = sys.stdout if output == "-" else stack.enter_context(

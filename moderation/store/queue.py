@@ -226,6 +226,14 @@ def enqueue(db: Database, entries: Iterable[Entry | Rejected], actor: str,
     `batch_size` records; see `ingest`."""
     summary = IngestSummary()
     batch: list[Entry] = []
+
+    def flush() -> None:
+        if batch:
+            _insert_batch(db, batch, actor, summary)
+            batch.clear()
+            if on_batch:
+                on_batch(summary)
+
     for entry in entries:
         summary.read += 1
         if isinstance(entry, Rejected):
@@ -235,14 +243,8 @@ def enqueue(db: Database, entries: Iterable[Entry | Rejected], actor: str,
             continue
         batch.append(entry)
         if len(batch) >= batch_size:
-            _insert_batch(db, batch, actor, summary)
-            batch.clear()
-            if on_batch:
-                on_batch(summary)
-    if batch:
-        _insert_batch(db, batch, actor, summary)
-        if on_batch:
-            on_batch(summary)
+            flush()
+    flush()
     return summary
 
 
